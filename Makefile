@@ -1,0 +1,39 @@
+# The contract between the parts: `make run` and `make test` work on a fresh clone.
+VENV ?= .venv
+PYTHON ?= python3
+BIN = $(VENV)/bin
+
+.PHONY: run test lint format dev sample clean
+
+$(BIN)/barometre: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+## Set up (when needed) and run the whole pipeline on the bundled sample into ./warehouse
+run: $(BIN)/barometre
+	$(BIN)/barometre run
+
+## Set up (when needed), lint and run the tests
+test: $(BIN)/barometre lint
+	$(BIN)/pytest
+
+lint: $(BIN)/barometre
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/barometre
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Open the Dagster UI on the code location
+dev: $(BIN)/barometre
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/dagster dev
+
+## Regenerate the bundled synthetic sample landing folder
+sample: $(BIN)/barometre
+	$(BIN)/python -m barometre.sample sample_landing
+
+clean:
+	rm -rf warehouse dbt_project/target dbt_project/logs

@@ -1,0 +1,126 @@
+"""The `barometre` command line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+
+from barometre import settings
+
+if TYPE_CHECKING:
+    from dagster import DagsterEvent, ExecuteInProcessResult
+
+console = Console(highlight=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    arguments = parser.parse_args(argv)
+    return arguments.handler(arguments)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="barometre", description="Build and publish the barometre data warehouse."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser(
+        "run", help="materialise every asset (raw load, dbt, quality gate, publication)"
+    )
+    run.add_argument(
+        "--landing",
+        type=Path,
+        default=settings.SAMPLE_LANDING_DIR,
+        help="landing folder holding survey/<wave>/ (default: the bundled synthetic sample)",
+    )
+    run.add_argument(
+        "--warehouse", type=Path, default=Path("warehouse"), help="default: ./warehouse"
+    )
+    run.set_defaults(handler=_run)
+
+    sample = commands.add_parser("sample", help="write the synthetic sample landing folder")
+    sample.add_argument("out", type=Path, help="folder to write survey/<wave>/ into")
+    sample.set_defaults(handler=_sample)
+    return parser
+
+
+def _run(arguments: argparse.Namespace) -> int:
+    landing = arguments.landing.resolve()
+    warehouse = settings.WarehouseLayout(arguments.warehouse.resolve())
+    os.environ[settings.LANDING_ENV] = str(landing)
+    os.environ[settings.WAREHOUSE_ENV] = str(warehouse.root)
+    os.environ[settings.BUILD_DB_ENV] = str(warehouse.build_db)
+    console.print(f"[bold]barometre run[/bold]  landing: {landing}  warehouse: {warehouse.root}")
+
+    started = time.monotonic()
+    result = _execute_all_assets()
+    elapsed = time.monotonic() - started
+    if result.success and not _failed_checks(result):
+        console.print(f"[green]published[/green] {warehouse.published_db} ({elapsed:.1f} s)")
+        return 0
+    _report_failure(result, warehouse)
+    return 1
+
+
+def _execute_all_assets() -> ExecuteInProcessResult:
+    import dagster as dg
+
+    from orchestration.definitions import defs
+
+    job = defs.resolve_implicit_global_asset_job_def()
+    return job.execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+        # a concise progress display instead of Dagster's full console log
+        run_config={"loggers": {"barometre_progress": {}}},
+    )
+
+
+def _failed_checks(result: ExecuteInProcessResult) -> list[str]:
+    return [
+        evaluation.check_name
+        for evaluation in result.get_asset_check_evaluations()
+        if not evaluation.passed
+    ]
+
+
+def _report_failure(result: ExecuteInProcessResult, warehouse: settings.WarehouseLayout) -> None:
+    for event in result.all_events:
+        if event.is_step_failure:
+            console.print(f"[red]failed[/red] {event.step_key}: {_root_cause(event)}")
+    for evaluation in result.get_asset_check_evaluations():
+        if not evaluation.passed:
+            console.print(f"[red]check failed[/red] {evaluation.check_name}")
+            if evaluation.description:
+                console.print(evaluation.description, markup=False)
+    state = "unchanged" if warehouse.published_db.exists() else "not created"
+    console.print(f"[red]nothing published[/red]: {warehouse.published_db} is {state}")
+
+
+def _root_cause(event: DagsterEvent) -> str:
+    """The innermost error message: Dagster wraps the user's exception in its own."""
+    error = event.step_failure_data.error
+    if error is None:
+        return "unknown error"
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip()
+
+
+def _sample(arguments: argparse.Namespace) -> int:
+    from barometre.sample import generate_sample_landing
+
+    for path in generate_sample_landing(arguments.out):
+        console.print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""The landing folder: finding each wave's files and reading them strictly.
+
+Layout: ``<landing>/survey/<wave>/`` holds one LimeSurvey export (CSV, "full question text"
+headers) and, optionally, ``respondents_reference.csv``. The landing folder is only read.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from barometre.errors import LandingError
+
+REFERENCE_FILE_NAME = "respondents_reference.csv"
+REFERENCE_COLUMNS = (
+    "response_id",
+    "structure_name",
+    "normalised_name",
+    "siren",
+    "cog",
+    "population",
+    "category",
+)
+
+
+@dataclass(frozen=True)
+class SurveyWaveFiles:
+    """The files that make up one survey wave in the landing folder."""
+
+    wave: int
+    export: Path
+    reference: Path | None
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    """A CSV file read as text: header, records of the same width, and the file's hash."""
+
+    path: Path
+    header: list[str]
+    records: list[list[str]]
+    sha256: str
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def discover_survey_waves(landing: Path) -> list[SurveyWaveFiles]:
+    """List each wave's export and reference file, refusing ambiguous or misplaced files."""
+    landing = landing.resolve()
+    survey_dir = landing / "survey"
+    if not landing.is_dir():
+        raise LandingError(landing, "landing folder not found")
+    if not survey_dir.is_dir():
+        raise LandingError(survey_dir, "expected a 'survey' folder holding one folder per wave")
+    waves = [
+        _wave_files(landing, wave_dir)
+        for wave_dir in sorted(survey_dir.iterdir())
+        if wave_dir.is_dir()
+    ]
+    if not waves:
+        raise LandingError(survey_dir, "no wave folder found (expected e.g. survey/2023/)")
+    return waves
+
+
+def _wave_files(landing: Path, wave_dir: Path) -> SurveyWaveFiles:
+    if not re.fullmatch(r"\d{4}", wave_dir.name):
+        raise LandingError(wave_dir, "a wave folder is named after its year, e.g. survey/2023")
+    exports = sorted(p for p in wave_dir.glob("*.csv") if p.name != REFERENCE_FILE_NAME)
+    if not exports:
+        raise LandingError(wave_dir, "no LimeSurvey export (*.csv) in this wave folder")
+    if len(exports) > 1:
+        names = ", ".join(p.name for p in exports)
+        raise LandingError(wave_dir, f"several exports for one wave ({names}); keep exactly one")
+    reference = wave_dir / REFERENCE_FILE_NAME
+    files = [exports[0], reference] if reference.exists() else [exports[0]]
+    for path in files:
+        # a link may point anywhere: only files inside the landing folder are trusted
+        if not path.resolve().is_relative_to(landing):
+            raise LandingError(path, f"resolves outside the landing folder {landing}")
+    return SurveyWaveFiles(
+        wave=int(wave_dir.name),
+        export=exports[0],
+        reference=reference if reference.exists() else None,
+    )
+
+
+def read_csv_table(path: Path) -> CsvTable:
+    """Read a comma-separated UTF-8 file; every record must have the header's width."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise LandingError(path, "the file is empty; expected a header row and records")
+    try:
+        text = data.decode("utf-8-sig")  # a byte-order mark is tolerated and dropped
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise LandingError(
+            path, f"not valid UTF-8 at byte {error.start}; export the file as UTF-8", line
+        ) from error
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header, records = _read_records(path, reader)
+    if len(header) == 1 and any(sep in header[0] for sep in (";", "\t", "|")):
+        raise LandingError(path, "the header has one column: expected comma-separated values", 1)
+    return CsvTable(path, header, records, hashlib.sha256(data).hexdigest())
+
+
+def _read_records(path: Path, reader: csv.Reader) -> tuple[list[str], list[list[str]]]:
+    records: list[list[str]] = []
+    header: list[str] = []
+    start_line = 1
+    try:
+        for record in reader:
+            if not header:
+                header = record
+            elif record:  # a blank line is not a record
+                if len(record) != len(header):
+                    raise LandingError(
+                        path,
+                        f"{len(record)} fields where the header has {len(header)}: "
+                        "truncated or malformed record",
+                        start_line,
+                    )
+                records.append(record)
+            start_line = reader.line_num + 1
+    except csv.Error as error:
+        raise LandingError(path, f"malformed CSV ({error})", start_line) from error
+    return header, records
+
+
+def read_reference_table(path: Path) -> CsvTable:
+    """Read respondents_reference.csv and check it has exactly the expected columns."""
+    table = read_csv_table(path)
+    header = tuple(name.strip() for name in table.header)
+    if header != REFERENCE_COLUMNS:
+        missing = [name for name in REFERENCE_COLUMNS if name not in header]
+        unexpected = [name for name in header if name not in REFERENCE_COLUMNS]
+        raise LandingError(
+            path,
+            f"expected the columns {', '.join(REFERENCE_COLUMNS)}; "
+            f"missing: {missing or 'none'}, unexpected: {unexpected or 'none'}",
+            1,
+        )
+    return table

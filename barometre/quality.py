@@ -1,0 +1,161 @@
+"""The quality gate: Great Expectations suites run on the built marts before publication.
+
+Each suite is a pair of files in ``expectations/``: ``<suite>.sql`` selects the rows to check
+from the build database, ``<suite>.json`` is a Great Expectations suite whose ``meta.id_columns``
+name the columns that identify a failing row in reports. Validation runs on pandas DataFrames
+read from DuckDB (GE's SQL datasource does not work over duckdb-engine here).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from barometre.settings import EXPECTATIONS_DIR
+
+MAX_REPORTED_ROWS = 20
+
+
+@dataclass(frozen=True)
+class ExpectationFailure:
+    """One failed expectation and the rows that failed it (identified by the suite's id columns)."""
+
+    expectation: str
+    kwargs: dict[str, Any]
+    unexpected_count: int
+    rows: list[dict[str, Any]]
+    exception: str | None = None
+
+    def describe(self) -> str:
+        arguments = ", ".join(f"{k}={v!r}" for k, v in self.kwargs.items() if k != "batch_id")
+        lines = [f"{self.expectation}({arguments}): {self.unexpected_count} failing row(s)"]
+        if self.exception:
+            lines.append(f"    error: {self.exception}")
+        lines += [f"    {row}" for row in self.rows]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class SuiteResult:
+    """The outcome of one suite on the build database."""
+
+    suite: str
+    row_count: int
+    evaluated: int
+    failures: list[ExpectationFailure] = field(default_factory=list)
+    report: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def success(self) -> bool:
+        return not self.failures
+
+    def describe(self) -> str:
+        if self.success:
+            return f"{self.suite}: {self.evaluated} expectations passed on {self.row_count} rows"
+        header = (
+            f"{self.suite}: {len(self.failures)} of {self.evaluated} expectations failed "
+            f"on {self.row_count} rows"
+        )
+        return "\n".join([header] + [failure.describe() for failure in self.failures])
+
+
+def suite_names(expectations_dir: Path = EXPECTATIONS_DIR) -> list[str]:
+    return sorted(path.stem for path in expectations_dir.glob("*.json"))
+
+
+def load_suite_definition(name: str, expectations_dir: Path = EXPECTATIONS_DIR) -> dict[str, Any]:
+    return json.loads((expectations_dir / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def run_suite(database: Path, name: str, expectations_dir: Path = EXPECTATIONS_DIR) -> SuiteResult:
+    """Run one suite against the build database (opened read-only)."""
+    definition = load_suite_definition(name, expectations_dir)
+    query = (expectations_dir / f"{name}.sql").read_text(encoding="utf-8")
+    with duckdb.connect(str(database), read_only=True) as connection:
+        frame = connection.sql(query).df()
+    return validate_frame(name, frame, definition)
+
+
+def validate_frame(name: str, frame: pd.DataFrame, definition: dict[str, Any]) -> SuiteResult:
+    """Validate a DataFrame against a suite definition and collect the failing rows."""
+    import great_expectations as gx
+
+    id_columns = [c for c in definition.get("meta", {}).get("id_columns", []) if c in frame]
+    suite = gx.ExpectationSuite(
+        name=name, expectations=definition["expectations"], meta=definition.get("meta", {})
+    )
+    batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
+    result = batch.validate(
+        suite,
+        result_format={
+            "result_format": "COMPLETE",
+            "unexpected_index_column_names": id_columns,
+            "partial_unexpected_count": MAX_REPORTED_ROWS,
+        },
+    )
+    failures = [_failure(r) for r in result.results if not r.success]
+    return SuiteResult(
+        suite=name,
+        row_count=len(frame),
+        evaluated=len(result.results),
+        failures=failures,
+        report=result.to_json_dict(),
+    )
+
+
+def _failure(result: Any) -> ExpectationFailure:
+    details = result.result or {}
+    rows = details.get("unexpected_index_list") or [
+        {"value": value} for value in details.get("partial_unexpected_list") or []
+    ]
+    exception = (result.exception_info or {}).get("exception_message")
+    return ExpectationFailure(
+        expectation=result.expectation_config.type,
+        kwargs=dict(result.expectation_config.kwargs),
+        unexpected_count=int(details.get("unexpected_count") or len(rows) or 0),
+        rows=[_plain(row) for row in rows[:MAX_REPORTED_ROWS]],
+        exception=exception if result.exception_info.get("raised_exception") else None,
+    )
+
+
+def _plain(row: Any) -> dict[str, Any]:
+    """numpy scalars to Python values, so reports print and serialise cleanly."""
+    items = row.items() if isinstance(row, dict) else [("value", row)]
+    return {key: value.item() if hasattr(value, "item") else value for key, value in items}
+
+
+@cache
+def _batch_definition() -> Any:
+    # GE's usage statistics would try the network; its progress bars would flood the log.
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    source = context.data_sources.add_pandas("barometre_build")
+    asset = source.add_dataframe_asset("mart")
+    return asset.add_batch_definition_whole_dataframe("whole_mart")
+
+
+def write_report(results: list[SuiteResult], path: Path) -> Path:
+    """Keep the run's validation results as JSON next to the warehouse."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "success": all(r.success for r in results),
+        "suites": {
+            r.suite: {"success": r.success, "rows": r.row_count, "result": r.report}
+            for r in results
+        },
+    }
+    path.write_text(json.dumps(payload, indent=2, default=str), encoding="utf-8")
+    return path

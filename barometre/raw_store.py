@@ -1,0 +1,144 @@
+"""The raw layer: each landing file loaded into DuckDB as it is, every cell as text.
+
+A wave is reloaded only when one of its files changed (SHA-256), and then replaced in one
+transaction, so a failed load leaves the previous raw data of that wave intact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+import pandas as pd
+
+from barometre.landing import (
+    REFERENCE_COLUMNS,
+    SurveyWaveFiles,
+    file_sha256,
+    read_csv_table,
+    read_reference_table,
+)
+
+RAW_TABLES = ("survey_loads", "survey_headers", "survey_cells", "respondents_reference")
+
+_RAW_DDL = f"""
+create schema if not exists raw;
+create table if not exists raw.survey_loads (
+    wave integer primary key,
+    export_file varchar not null,
+    export_sha256 varchar not null,
+    reference_file varchar,
+    reference_sha256 varchar,
+    row_count integer not null,
+    column_count integer not null,
+    loaded_at timestamp not null
+);
+create table if not exists raw.survey_headers (
+    wave integer not null,
+    column_position integer not null,
+    header varchar not null
+);
+create table if not exists raw.survey_cells (
+    wave integer not null,
+    source_row integer not null,
+    column_position integer not null,
+    cell_value varchar not null
+);
+create table if not exists raw.respondents_reference (
+    wave integer not null,
+    source_row integer not null,
+    {", ".join(f"{name} varchar" for name in REFERENCE_COLUMNS)}
+);
+"""
+
+
+@dataclass(frozen=True)
+class WaveLoad:
+    """What loading one wave did."""
+
+    wave: int
+    status: str  # "loaded" or "unchanged"
+    row_count: int
+    column_count: int
+
+
+def ensure_raw_schema(connection: duckdb.DuckDBPyConnection) -> None:
+    connection.execute(_RAW_DDL)
+
+
+def load_survey_wave(connection: duckdb.DuckDBPyConnection, files: SurveyWaveFiles) -> WaveLoad:
+    """Load one wave's export and reference file unless both are unchanged since last load."""
+    ensure_raw_schema(connection)
+    previous = connection.execute(
+        "select export_sha256, reference_sha256, row_count, column_count "
+        "from raw.survey_loads where wave = ?",
+        [files.wave],
+    ).fetchone()
+    export_sha = file_sha256(files.export)
+    reference_sha = file_sha256(files.reference) if files.reference else None
+    if previous and previous[0] == export_sha and previous[1] == reference_sha:
+        return WaveLoad(files.wave, "unchanged", previous[2], previous[3])
+
+    # Parse and validate everything before touching the database.
+    export = read_csv_table(files.export)
+    reference = read_reference_table(files.reference) if files.reference else None
+    cells = _cells_frame(files.wave, len(export.header), export.records)
+    headers = pd.DataFrame(
+        {
+            "wave": files.wave,
+            "column_position": range(1, len(export.header) + 1),
+            "header": export.header,
+        }
+    )
+    reference_rows = _reference_frame(files.wave, reference.records if reference else [])
+
+    connection.begin()
+    try:
+        for table in RAW_TABLES:
+            connection.execute(f"delete from raw.{table} where wave = ?", [files.wave])
+        for table, frame in (
+            ("survey_headers", headers),
+            ("survey_cells", cells),
+            ("respondents_reference", reference_rows),
+        ):
+            connection.register("incoming", frame)
+            connection.execute(f"insert into raw.{table} select * from incoming")
+            connection.unregister("incoming")
+        connection.execute(
+            "insert into raw.survey_loads values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                files.wave,
+                files.export.name,
+                export.sha256,
+                files.reference.name if files.reference else None,
+                reference.sha256 if reference else None,
+                len(export.records),
+                len(export.header),
+                datetime.now(UTC).replace(tzinfo=None),
+            ],
+        )
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
+    return WaveLoad(files.wave, "loaded", len(export.records), len(export.header))
+
+
+def _cells_frame(wave: int, width: int, records: list[list[str]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "wave": wave,
+            "source_row": [row for row in range(1, len(records) + 1) for _ in range(width)],
+            "column_position": list(range(1, width + 1)) * len(records),
+            "cell_value": [cell for record in records for cell in record],
+        },
+        columns=["wave", "source_row", "column_position", "cell_value"],
+    )
+
+
+def _reference_frame(wave: int, records: list[list[str]]) -> pd.DataFrame:
+    frame = pd.DataFrame(records, columns=list(REFERENCE_COLUMNS), dtype=object)
+    frame.insert(0, "source_row", range(1, len(records) + 1))
+    frame.insert(0, "wave", wave)
+    return frame

@@ -1,0 +1,43 @@
+"""Where things are: the repository's own folders, the landing folder and the warehouse."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+SEEDS_DIR = REPO_ROOT / "seeds"
+EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+SAMPLE_LANDING_DIR = REPO_ROOT / "sample_landing"
+
+# The CLI sets these so that Dagster assets and dbt (a subprocess) see the same folders.
+LANDING_ENV = "BAROMETRE_LANDING"
+WAREHOUSE_ENV = "BAROMETRE_WAREHOUSE"
+BUILD_DB_ENV = "BAROMETRE_BUILD_DB"
+
+PUBLISHED_DB_NAME = "barometre.duckdb"
+
+
+@dataclass(frozen=True)
+class WarehouseLayout:
+    """The warehouse folder: a private build database and the published file BI tools read."""
+
+    root: Path
+
+    @property
+    def build_db(self) -> Path:
+        return self.root / "build" / "barometre_build.duckdb"
+
+    @property
+    def published_db(self) -> Path:
+        return self.root / PUBLISHED_DB_NAME
+
+
+def landing_dir() -> Path:
+    return Path(os.environ.get(LANDING_ENV, SAMPLE_LANDING_DIR)).resolve()
+
+
+def warehouse() -> WarehouseLayout:
+    return WarehouseLayout(Path(os.environ.get(WAREHOUSE_ENV, "warehouse")).resolve())

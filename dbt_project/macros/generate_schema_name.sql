@@ -1,0 +1,5 @@
+{#- Use the configured schema name as-is (raw, staging, intermediate, marts, codebook), so the
+    published tables are marts.<name> and not <target>_marts.<name>. -#}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+    {%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ custom_schema_name | trim }}{%- endif -%}
+{%- endmacro %}

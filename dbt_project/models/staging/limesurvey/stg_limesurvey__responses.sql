@@ -1,0 +1,42 @@
+-- One row per raw response (complete or not) with its LimeSurvey metadata and the number of
+-- empty cells over the whole record, used by the Observatoire's deduplication rule.
+with cells as (
+
+    select * from {{ source('raw', 'survey_cells') }}
+
+),
+
+columns as (
+
+    select wave, column_position, question_id from {{ ref('stg_limesurvey__columns') }}
+
+),
+
+records as (
+
+    select
+        cells.wave,
+        cells.source_row,
+        max(case when columns.question_id = 'response_id' then cells.cell_value end) as response_id,
+        max(case when columns.question_id = 'submitted_at' then cells.cell_value end) as submitted_at,
+        max(case when columns.question_id = 'last_page' then cells.cell_value end) as last_page,
+        max(case when columns.question_id = 'start_language' then cells.cell_value end) as start_language,
+        sum(case when trim(cells.cell_value) = '' then 1 else 0 end) as n_empty_cells
+    from cells
+    inner join columns
+        on cells.wave = columns.wave
+        and cells.column_position = columns.column_position
+    group by cells.wave, cells.source_row
+
+)
+
+select
+    {{ respondent_key('wave', 'response_id') }} as respondent_key,
+    wave,
+    source_row,
+    {{ dbt.safe_cast('response_id', api.Column.translate_type('integer')) }} as response_id,
+    nullif(submitted_at, '') is not null as is_submitted,
+    {{ dbt.safe_cast("nullif(last_page, '')", api.Column.translate_type('integer')) }} as last_page,
+    nullif(start_language, '') as start_language,
+    n_empty_cells
+from records

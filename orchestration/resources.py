@@ -1,0 +1,24 @@
+"""The settings every asset needs: where the landing folder and the warehouse are."""
+
+from pathlib import Path
+
+import dagster as dg
+
+from barometre import settings
+
+
+class BarometreSettings(dg.ConfigurableResource):
+    """Landing folder (read only) and warehouse folder; defaults come from the CLI's environment."""
+
+    landing_dir: str = ""
+    warehouse_dir: str = ""
+
+    @property
+    def landing(self) -> Path:
+        return Path(self.landing_dir).resolve() if self.landing_dir else settings.landing_dir()
+
+    @property
+    def layout(self) -> settings.WarehouseLayout:
+        if self.warehouse_dir:
+            return settings.WarehouseLayout(Path(self.warehouse_dir).resolve())
+        return settings.warehouse()
