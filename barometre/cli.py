@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from dagster import DagsterEvent, ExecuteInProcessResult
 
 console = Console(highlight=False)
+_DAGSTER_WRAPPERS = {"DagsterExecutionStepExecutionError", "DagsterUserCodeExecutionError"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,24 +95,24 @@ def _failed_checks(result: ExecuteInProcessResult) -> list[str]:
 def _report_failure(result: ExecuteInProcessResult, warehouse: settings.WarehouseLayout) -> None:
     for event in result.all_events:
         if event.is_step_failure:
-            console.print(f"[red]failed[/red] {event.step_key}: {_root_cause(event)}")
+            console.print(
+                f"[red]failed[/red] {event.step_key}: {_root_cause(event)}", soft_wrap=True
+            )
     for evaluation in result.get_asset_check_evaluations():
         if not evaluation.passed:
             console.print(f"[red]check failed[/red] {evaluation.check_name}")
             if evaluation.description:
-                console.print(evaluation.description, markup=False)
+                console.print(evaluation.description, markup=False, soft_wrap=True)
     state = "unchanged" if warehouse.published_db.exists() else "not created"
     console.print(f"[red]nothing published[/red]: {warehouse.published_db} is {state}")
 
 
 def _root_cause(event: DagsterEvent) -> str:
-    """The innermost error message: Dagster wraps the user's exception in its own."""
+    """The user-facing error: Dagster wraps the step's exception in its own errors."""
     error = event.step_failure_data.error
-    if error is None:
-        return "unknown error"
-    while error.cause is not None:
+    while error is not None and error.cls_name in _DAGSTER_WRAPPERS and error.cause is not None:
         error = error.cause
-    return error.message.strip()
+    return error.message.strip() if error else "unknown error"
 
 
 def _sample(arguments: argparse.Namespace) -> int:

@@ -128,7 +128,12 @@ def _read_records(path: Path, reader: csv.Reader) -> tuple[list[str], list[list[
                 records.append(record)
             start_line = reader.line_num + 1
     except csv.Error as error:
-        raise LandingError(path, f"malformed CSV ({error})", start_line) from error
+        raise LandingError(
+            path,
+            f"malformed CSV record starting on this line ({error}): "
+            "truncated file or unclosed quote",
+            start_line,
+        ) from error
     return header, records
 
 

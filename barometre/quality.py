@@ -101,7 +101,7 @@ def validate_frame(name: str, frame: pd.DataFrame, definition: dict[str, Any]) -
             "partial_unexpected_count": MAX_REPORTED_ROWS,
         },
     )
-    failures = [_failure(r) for r in result.results if not r.success]
+    failures = [_failure(r, id_columns) for r in result.results if not r.success]
     return SuiteResult(
         suite=name,
         row_count=len(frame),
@@ -111,7 +111,7 @@ def validate_frame(name: str, frame: pd.DataFrame, definition: dict[str, Any]) -
     )
 
 
-def _failure(result: Any) -> ExpectationFailure:
+def _failure(result: Any, id_columns: list[str]) -> ExpectationFailure:
     details = result.result or {}
     rows = details.get("unexpected_index_list") or [
         {"value": value} for value in details.get("partial_unexpected_list") or []
@@ -121,15 +121,16 @@ def _failure(result: Any) -> ExpectationFailure:
         expectation=result.expectation_config.type,
         kwargs=dict(result.expectation_config.kwargs),
         unexpected_count=int(details.get("unexpected_count") or len(rows) or 0),
-        rows=[_plain(row) for row in rows[:MAX_REPORTED_ROWS]],
+        rows=[_plain(row, id_columns) for row in rows[:MAX_REPORTED_ROWS]],
         exception=exception if result.exception_info.get("raised_exception") else None,
     )
 
 
-def _plain(row: Any) -> dict[str, Any]:
-    """numpy scalars to Python values, so reports print and serialise cleanly."""
-    items = row.items() if isinstance(row, dict) else [("value", row)]
-    return {key: value.item() if hasattr(value, "item") else value for key, value in items}
+def _plain(row: Any, id_columns: list[str]) -> dict[str, Any]:
+    """A failing row with its identifying columns first, numpy scalars as Python values."""
+    row = row if isinstance(row, dict) else {"value": row}
+    order = [c for c in id_columns if c in row] + [c for c in row if c not in id_columns]
+    return {key: row[key].item() if hasattr(row[key], "item") else row[key] for key in order}
 
 
 @cache

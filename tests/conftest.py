@@ -1,0 +1,161 @@
+"""Shared fixtures: real pipeline runs (the `barometre` CLI in a subprocess) on real files."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_LANDING = REPO_ROOT / "sample_landing"
+SHARED = REPO_ROOT.parent / "shared"
+REAL_LANDING_2023 = SHARED / "data" / "landing-2023"
+PUBLISHED_2023 = SHARED / "reference" / "published_2023_totals_dev.csv"
+
+
+@dataclass(frozen=True)
+class PipelineRun:
+    """The outcome of one `barometre run`."""
+
+    returncode: int
+    output: str
+    warehouse: Path
+
+    @property
+    def published_db(self) -> Path:
+        return self.warehouse / "barometre.duckdb"
+
+    @property
+    def build_db(self) -> Path:
+        return self.warehouse / "build" / "barometre_build.duckdb"
+
+
+def run_pipeline(landing: Path, warehouse: Path) -> PipelineRun:
+    """Run the real CLI, in its own process as a data engineer would."""
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "barometre.cli",
+            "run",
+            "--landing",
+            str(landing),
+            "--warehouse",
+            str(warehouse),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**_clean_environment(), "COLUMNS": "200"},
+    )
+    return PipelineRun(completed.returncode, completed.stdout + completed.stderr, warehouse)
+
+
+def _clean_environment() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("BAROMETRE_")}
+
+
+def copy_landing(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target)
+    return target
+
+
+def require_real_data() -> None:
+    if not REAL_LANDING_2023.is_dir():
+        pytest.skip(f"the Observatoire's real 2023 landing folder is absent ({REAL_LANDING_2023})")
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
+    """The bundled sample, built and published once for the session."""
+    run = run_pipeline(SAMPLE_LANDING, tmp_path_factory.mktemp("sample") / "warehouse")
+    assert run.returncode == 0, run.output
+    return run
+
+
+@pytest.fixture(scope="session")
+def real_2023_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
+    """The Observatoire's real 2023 export, built and published once for the session."""
+    require_real_data()
+    run = run_pipeline(REAL_LANDING_2023, tmp_path_factory.mktemp("real2023") / "warehouse")
+    assert run.returncode == 0, run.output
+    return run
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"[\s\u00a0\u202f]+", " ", text).strip()
+
+
+def _codebook_kinds() -> tuple[dict[str, str], set[str]]:
+    """Question text -> type, and the questionnaire's own vocabulary (never respondent text)."""
+    seeds = REPO_ROOT / "seeds"
+    with open(seeds / "survey_questions.csv", encoding="utf-8") as handle:
+        questions = list(csv.DictReader(handle))
+    with open(seeds / "survey_question_items.csv", encoding="utf-8") as handle:
+        items = list(csv.DictReader(handle))
+    with open(seeds / "survey_answer_options.csv", encoding="utf-8") as handle:
+        options = list(csv.DictReader(handle))
+    kinds = {q["question_text"]: q["question_type"] for q in questions}
+    vocabulary = {q["question_text"] for q in questions}
+    vocabulary |= {i["item_label"] for i in items} | {o["answer_label"] for o in options}
+    return kinds, vocabulary
+
+
+def personal_values(landing: Path) -> set[str]:
+    """Every value of a personal, free-text or upload column of the landing's exports, and the
+    structure names of the reference files, minus the questionnaire's own vocabulary."""
+    kinds, vocabulary = _codebook_kinds()
+    values: set[str] = set()
+    for export in landing.glob("survey/*/*.csv"):
+        with open(export, encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.reader(handle))
+        if export.name == "respondents_reference.csv":
+            values |= {row[1] for row in rows[1:]}
+            continue
+        for position, header in enumerate(rows[0]):
+            stem = normalise(re.sub(r"\[[^\[\]]*\]\s*$", "", normalise(header)))
+            item = re.search(r"\[([^\[\]]*)\]\s*$", header)
+            is_other = item is not None and normalise(item.group(1)) == "Autre"
+            kind = kinds.get(stem)
+            if kind in ("personal", "free_text", "upload") or (kind == "multi_select" and is_other):
+                values |= {row[position] for row in rows[1:]}
+    return {normalise(v) for v in values if normalise(v)} - vocabulary - {"N/A"}
+
+
+def published_text_values(database: Path) -> set[str]:
+    """Every distinct text value of every table of a published DuckDB file."""
+    with duckdb.connect(str(database), read_only=True) as connection:
+        columns = connection.execute(
+            "select schema_name, table_name, column_name from duckdb_columns() "
+            "where data_type = 'VARCHAR' and database_name = current_database() and not internal"
+        ).fetchall()
+        values: set[str] = set()
+        for schema, table, column in columns:
+            rows = connection.execute(
+                f'select distinct "{column}" from "{schema}"."{table}" where "{column}" is not null'
+            ).fetchall()
+            values |= {value for (value,) in rows}
+    return values
+
+
+def assert_no_personal_data(landing: Path, database: Path) -> None:
+    secrets = personal_values(landing)
+    published = {normalise(v) for v in published_text_values(database)}
+    assert secrets, "the landing folder should hold personal or free-text values to look for"
+    leaked = secrets & published
+    # a long free text must not hide inside a published value either (the questionnaire's own
+    # wording, which respondents sometimes repeat, is not theirs)
+    _, vocabulary = _codebook_kinds()
+    respondent_text = published - vocabulary
+    leaked |= {s for s in secrets if len(s) >= 12 and any(s in p for p in respondent_text)}
+    assert not leaked, f"personal data or free text published: {sorted(leaked)[:10]}"
+    contact = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\b0[1-9](?:[ .]?\d{2}){4}\b")
+    assert not [p for p in published if contact.search(p)], "an e-mail or phone number is published"

@@ -1,0 +1,166 @@
+"""`barometre run` end to end on the bundled sample: publication, no-op rerun, bad input, gate."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import (
+    SAMPLE_LANDING,
+    PipelineRun,
+    assert_no_personal_data,
+    copy_landing,
+    personal_values,
+    run_pipeline,
+)
+
+EXPORT = Path("survey/2023/results-survey-sample.csv")
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def copy_warehouse(run: PipelineRun, target: Path) -> Path:
+    shutil.copytree(run.warehouse, target)
+    return target
+
+
+def test_publishes_the_marts(sample_run: PipelineRun) -> None:
+    with duckdb.connect(str(sample_run.published_db), read_only=True) as connection:
+        tables = {
+            name
+            for (name,) in connection.execute(
+                "select table_name from duckdb_tables() where schema_name = 'marts'"
+            ).fetchall()
+        }
+        total = connection.execute(
+            "select distinct n_group from marts.survey_results where group_label = 'Total'"
+        ).fetchall()
+        schemas = {
+            name
+            for (name,) in connection.execute("select schema_name from duckdb_schemas()").fetchall()
+        }
+    assert tables == {"survey_results", "respondents", "excluded_responses"}
+    assert total == [(191,)]
+    assert "raw" not in schemas, "the raw layer (personal data) must never be published"
+
+
+def test_no_personal_data_or_free_text_is_published(sample_run: PipelineRun) -> None:
+    assert_no_personal_data(SAMPLE_LANDING, sample_run.published_db)
+
+
+def test_the_personal_data_scan_catches_a_leak(tmp_path: Path) -> None:
+    leaked_value = sorted(v for v in personal_values(SAMPLE_LANDING) if "@" in v)[0]
+    database = tmp_path / "leaky.duckdb"
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("create schema marts")
+        connection.execute("create table marts.t as select ? as label", [leaked_value])
+    with pytest.raises(AssertionError, match="personal data"):
+        assert_no_personal_data(SAMPLE_LANDING, database)
+
+
+def test_a_second_run_is_a_no_op(sample_run: PipelineRun, tmp_path: Path) -> None:
+    warehouse = copy_warehouse(sample_run, tmp_path / "warehouse")
+    published_before = sha256(warehouse / "barometre.duckdb")
+    with duckdb.connect(str(warehouse / "build" / "barometre_build.duckdb"), read_only=True) as c:
+        loads_before = c.execute("select * from raw.survey_loads").fetchall()
+        cells_before = c.execute("select count(*) from raw.survey_cells").fetchone()
+
+    rerun = run_pipeline(SAMPLE_LANDING, warehouse)
+
+    assert rerun.returncode == 0, rerun.output
+    assert "wave 2023: unchanged" in rerun.output
+    assert "published_warehouse: unchanged" in rerun.output
+    assert sha256(rerun.published_db) == published_before
+    with duckdb.connect(str(rerun.build_db), read_only=True) as connection:
+        assert connection.execute("select * from raw.survey_loads").fetchall() == loads_before
+        assert (
+            connection.execute("select count(*) from raw.survey_cells").fetchone() == cells_before
+        )
+
+
+def test_a_truncated_export_fails_clearly_and_publishes_nothing(
+    sample_run: PipelineRun, tmp_path: Path
+) -> None:
+    warehouse = copy_warehouse(sample_run, tmp_path / "warehouse")
+    published_before = sha256(warehouse / "barometre.duckdb")
+    landing = copy_landing(SAMPLE_LANDING, tmp_path / "landing")
+    export = landing / EXPORT
+    text = export.read_text(encoding="utf-8")
+    last_record_line = _last_record_start_line(export)
+    last_record_offset = sum(len(line) for line in text.splitlines(True)[: last_record_line - 1])
+    cut = last_record_offset + (len(text) - last_record_offset) // 3
+    export.write_text(text[:cut], encoding="utf-8")
+
+    run = run_pipeline(landing, warehouse)
+
+    assert run.returncode == 1
+    assert f"{export}, line {last_record_line}" in run.output, run.output
+    assert "truncated" in run.output
+    assert "nothing published" in run.output
+    assert sha256(run.published_db) == published_before
+
+
+def _last_record_start_line(path: Path) -> int:
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        start = 1
+        for _ in reader:
+            last_start, start = start, reader.line_num + 1
+    return last_start
+
+
+def test_a_semicolon_export_is_refused_with_its_name(
+    sample_run: PipelineRun, tmp_path: Path
+) -> None:
+    warehouse = copy_warehouse(sample_run, tmp_path / "warehouse")
+    published_before = sha256(warehouse / "barometre.duckdb")
+    landing = copy_landing(SAMPLE_LANDING, tmp_path / "landing")
+    export = landing / EXPORT
+    with open(SAMPLE_LANDING / EXPORT, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    with open(export, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, delimiter=";").writerows(rows)
+
+    run = run_pipeline(landing, warehouse)
+
+    assert run.returncode == 1
+    assert str(export) in run.output
+    assert sha256(run.published_db) == published_before
+
+
+def test_the_quality_gate_blocks_publication(sample_run: PipelineRun, tmp_path: Path) -> None:
+    """Two retained communes fewer: group sizes no longer match the seed, nothing is published."""
+    warehouse = copy_warehouse(sample_run, tmp_path / "warehouse")
+    published_before = sha256(warehouse / "barometre.duckdb")
+    with duckdb.connect(str(sample_run.published_db), read_only=True) as connection:
+        dropped = {
+            str(response_id)
+            for (response_id,) in connection.execute(
+                "select response_id from marts.respondents "
+                "where stratum = 'Communes de 3 500 à 10 000 hab.' order by response_id limit 2"
+            ).fetchall()
+        }
+    landing = copy_landing(SAMPLE_LANDING, tmp_path / "landing")
+    export = landing / EXPORT
+    with open(export, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    with open(export, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(r for r in rows if r[0] not in dropped)
+
+    run = run_pipeline(landing, warehouse)
+
+    assert run.returncode == 1
+    assert "check failed survey_group_sizes_expectations" in run.output
+    failing_row = (
+        "{'wave': 2023, 'group_label': 'Communes de 3 500 à 10 000 hab.', "
+        "'n_built': 4, 'n_expected': 6}"
+    )
+    assert failing_row in run.output, run.output
+    assert "nothing published" in run.output
+    assert sha256(run.published_db) == published_before

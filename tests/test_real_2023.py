@@ -1,0 +1,112 @@
+"""The Observatoire's real 2023 export reproduces the figures the Observatoire published."""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import duckdb
+from conftest import (
+    PUBLISHED_2023,
+    REAL_LANDING_2023,
+    PipelineRun,
+    assert_no_personal_data,
+    normalise,
+)
+
+# Published group sizes of the 2023 wave (methodology note §2.1).
+PUBLISHED_GROUP_SIZES = {
+    "Total": 191,
+    "Total hors communes < 3500 habitants": 182,
+    "Une commune": 30,
+    "Communes de moins de 3 500 hab.": 9,
+    "Communes de 3 500 à 10 000 hab.": 6,
+    "Communes de 10 000 à 100 000 hab.": 10,
+    "Communes de plus de 100 000 hab.": 5,
+    "Un EPCI (hors métropole)": 33,
+    "Une métropole": 18,
+    "Un département": 25,
+    "Une région": 10,
+    "Autre": 75,
+}
+
+
+def test_group_sizes_are_the_published_ones(real_2023_run: PipelineRun) -> None:
+    with duckdb.connect(str(real_2023_run.published_db), read_only=True) as connection:
+        sizes = dict(
+            connection.execute(
+                "select distinct group_label, n_group from marts.survey_results where wave = 2023"
+            ).fetchall()
+        )
+    assert sizes == PUBLISHED_GROUP_SIZES
+
+
+def test_every_published_2023_figure_is_reproduced(real_2023_run: PipelineRun) -> None:
+    with duckdb.connect(str(real_2023_run.published_db), read_only=True) as connection:
+        rows = connection.execute(
+            "select question_text, item_label, answer_label, group_label, question_type, "
+            "n, n_answered, n_group, pct_rounded from marts.survey_results where wave = 2023"
+        ).fetchall()
+    built = {(normalise(r[0]), r[1], r[2], r[3]): r[4:] for r in rows}
+    with open(PUBLISHED_2023, encoding="utf-8") as handle:
+        published = list(csv.DictReader(handle))
+    assert len(published) == 163
+
+    mismatches = []
+    for row in published:
+        key = _built_key(row, built)
+        figures = built.get(key)
+        expected = (
+            int(row["Occurrences"]),
+            int(row["Pourcentage"]),
+            int(row["Effectifs par structure"]),
+        )
+        got = (figures[1], figures[4], figures[3]) if figures else None
+        if got != expected:
+            mismatches.append(
+                (row["Question"][:60], row["Structure"], row["Réponses"], expected, got)
+            )
+        elif row["Nombre de réponses"]:
+            assert figures[2] == int(row["Nombre de réponses"]), row
+    assert not mismatches, mismatches
+
+
+def _built_key(row: dict[str, str], built: dict) -> tuple:
+    """Where a published row lives in survey_results.
+
+    Arrays and rankings: "stem [row]" -> item_label; multi-select: the item is the answer
+    ("Réponses") and the tick label is "Oui"; single choice: no item.
+    """
+    question = normalise(row["Question"])
+    answer = normalise(row["Réponses"])
+    group = row["Structure"]
+    bracket = re.fullmatch(r"(.*?)\s*\[([^\[\]]*)\]", question)
+    if bracket:
+        return (bracket.group(1), bracket.group(2), answer, group)
+    if (question, answer, "Oui", group) in built:
+        return (question, answer, "Oui", group)
+    return (question, None, answer, group)
+
+
+def test_every_raw_response_is_retained_or_excluded_with_a_reason(
+    real_2023_run: PipelineRun,
+) -> None:
+    with duckdb.connect(str(real_2023_run.published_db), read_only=True) as connection:
+        retained = connection.execute("select count(*) from marts.respondents").fetchone()[0]
+        reasons = dict(
+            connection.execute(
+                "select exclusion_reason, count(*) from marts.excluded_responses group by 1"
+            ).fetchall()
+        )
+        orphans = connection.execute(
+            "select count(*) from marts.excluded_responses e "
+            "left join marts.respondents r on e.duplicate_of_key = r.respondent_key "
+            "where e.exclusion_reason = 'duplicate' and r.respondent_key is null"
+        ).fetchone()[0]
+    assert retained + sum(reasons.values()) == 1053
+    assert set(reasons) == {"incomplete", "duplicate"}
+    assert orphans == 0, "a duplicate points to a response that was not retained"
+
+
+def test_no_personal_data_or_free_text_is_published(real_2023_run: PipelineRun) -> None:
+    assert_no_personal_data(REAL_LANDING_2023, real_2023_run.published_db)
