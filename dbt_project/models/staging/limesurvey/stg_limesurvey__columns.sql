@@ -51,7 +51,8 @@ split as (
 
 questions as (
 
-    select * from {{ ref('survey_questions') }}
+    -- the seed loads the untitled column's empty text as null
+    select *, coalesce(question_text, '') as question_key from {{ ref('survey_questions') }}
 
 ),
 
@@ -83,7 +84,7 @@ select
 from split
 left join questions
     on split.wave = questions.wave
-    and split.question_text = questions.question_text
+    and split.question_text = questions.question_key
     and split.limesurvey_kind is null
 left join items
     on questions.wave = items.wave

@@ -1,0 +1,101 @@
+"""The raw layer: loaded as it is, once per file version, replaced in one transaction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from barometre.errors import LandingError
+from barometre.landing import SurveyWaveFiles
+from barometre.raw_store import load_survey_wave
+
+EXPORT = "ID de la réponse,Question ? \u00a0,Liste [Oui]\n5,Oui,N/A\n6,,Oui\n"
+REFERENCE = (
+    "response_id,structure_name,normalised_name,siren,cog,population,category\n5,Ville,VILLE,,,,\n"
+)
+
+
+def wave_files(tmp_path: Path, export: str = EXPORT) -> SurveyWaveFiles:
+    folder = tmp_path / "landing/survey/2023"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "export.csv").write_text(export, encoding="utf-8")
+    (folder / "respondents_reference.csv").write_text(REFERENCE, encoding="utf-8")
+    return SurveyWaveFiles(2023, folder / "export.csv", folder / "respondents_reference.csv")
+
+
+def raw_state(connection: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    return {
+        table: connection.execute(f"select * from raw.{table} order by all").fetchall()
+        for table in ("survey_headers", "survey_cells", "respondents_reference")
+    }
+
+
+def test_every_cell_is_kept_as_text_with_its_header(tmp_path: Path) -> None:
+    with duckdb.connect(str(tmp_path / "build.duckdb")) as connection:
+        load = load_survey_wave(connection, wave_files(tmp_path))
+        state = raw_state(connection)
+        loads = connection.execute(
+            "select wave, export_file, row_count, column_count from raw.survey_loads"
+        ).fetchall()
+    assert (load.status, load.row_count, load.column_count) == ("loaded", 2, 3)
+    assert state["survey_headers"] == [
+        (2023, 1, "ID de la réponse"),
+        (2023, 2, "Question ? \u00a0"),
+        (2023, 3, "Liste [Oui]"),
+    ]
+    assert state["survey_cells"] == [
+        (2023, 1, 1, "5"),
+        (2023, 1, 2, "Oui"),
+        (2023, 1, 3, "N/A"),
+        (2023, 2, 1, "6"),
+        (2023, 2, 2, ""),
+        (2023, 2, 3, "Oui"),
+    ]
+    assert state["respondents_reference"] == [(2023, 1, "5", "Ville", "VILLE", "", "", "", "")]
+    assert loads == [(2023, "export.csv", 2, 3)]
+
+
+def test_loading_the_same_files_again_adds_nothing(tmp_path: Path) -> None:
+    files = wave_files(tmp_path)
+    with duckdb.connect(str(tmp_path / "build.duckdb")) as connection:
+        load_survey_wave(connection, files)
+        before = (
+            raw_state(connection),
+            connection.execute("select * from raw.survey_loads").fetchall(),
+        )
+        again = load_survey_wave(connection, files)
+        after = (
+            raw_state(connection),
+            connection.execute("select * from raw.survey_loads").fetchall(),
+        )
+    assert again.status == "unchanged"
+    assert after == before
+
+
+def test_a_changed_file_replaces_the_wave(tmp_path: Path) -> None:
+    with duckdb.connect(str(tmp_path / "build.duckdb")) as connection:
+        load_survey_wave(connection, wave_files(tmp_path))
+        load = load_survey_wave(connection, wave_files(tmp_path, EXPORT + "7,Non,Oui\n"))
+        rows = connection.execute(
+            "select max(source_row), count(*) from raw.survey_cells"
+        ).fetchone()
+    assert load.status == "loaded"
+    assert rows == (3, 9)
+
+
+def test_a_bad_new_version_leaves_the_loaded_wave_untouched(tmp_path: Path) -> None:
+    with duckdb.connect(str(tmp_path / "build.duckdb")) as connection:
+        load_survey_wave(connection, wave_files(tmp_path))
+        before = (
+            raw_state(connection),
+            connection.execute("select * from raw.survey_loads").fetchall(),
+        )
+        with pytest.raises(LandingError, match="line 4"):
+            load_survey_wave(connection, wave_files(tmp_path, EXPORT + "7,Non\n"))
+        after = (
+            raw_state(connection),
+            connection.execute("select * from raw.survey_loads").fetchall(),
+        )
+    assert after == before
