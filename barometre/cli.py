@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from barometre import settings
+from barometre.errors import BarometreError
+from barometre.publish import DEFAULT_KEEP_RELEASES, current_release, list_releases, switch_to
 
 if TYPE_CHECKING:
     from dagster import DagsterEvent, ExecuteInProcessResult
@@ -41,15 +43,43 @@ def _parser() -> argparse.ArgumentParser:
         default=settings.SAMPLE_LANDING_DIR,
         help="landing folder holding survey/<wave>/ (default: the bundled synthetic sample)",
     )
+    _warehouse_argument(run)
     run.add_argument(
-        "--warehouse", type=Path, default=Path("warehouse"), help="default: ./warehouse"
+        "--revise",
+        type=int,
+        nargs="+",
+        default=[],
+        metavar="WAVE",
+        help="allow this run to change figures already published for these waves",
+    )
+    run.add_argument(
+        "--keep",
+        type=int,
+        default=DEFAULT_KEEP_RELEASES,
+        metavar="N",
+        help=f"releases to keep (default {DEFAULT_KEEP_RELEASES}; the current one is always kept)",
     )
     run.set_defaults(handler=_run)
+
+    releases = commands.add_parser("releases", help="list the kept releases")
+    _warehouse_argument(releases)
+    releases.set_defaults(handler=_releases)
+
+    rollback = commands.add_parser("rollback", help="make a kept release current again")
+    rollback.add_argument("release", help="release id, as `barometre releases` lists it")
+    _warehouse_argument(rollback)
+    rollback.set_defaults(handler=_rollback)
 
     sample = commands.add_parser("sample", help="write the synthetic sample landing folder")
     sample.add_argument("out", type=Path, help="folder to write survey/<wave>/ into")
     sample.set_defaults(handler=_sample)
     return parser
+
+
+def _warehouse_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--warehouse", type=Path, default=Path("warehouse"), help="default: ./warehouse"
+    )
 
 
 def _run(arguments: argparse.Namespace) -> int:
@@ -58,13 +88,20 @@ def _run(arguments: argparse.Namespace) -> int:
     os.environ[settings.LANDING_ENV] = str(landing)
     os.environ[settings.WAREHOUSE_ENV] = str(warehouse.root)
     os.environ[settings.BUILD_DB_ENV] = str(warehouse.build_db)
+    os.environ[settings.REVISE_WAVES_ENV] = ",".join(str(w) for w in arguments.revise)
+    os.environ[settings.KEEP_RELEASES_ENV] = str(arguments.keep)
     console.print(f"[bold]barometre run[/bold]  landing: {landing}  warehouse: {warehouse.root}")
 
     started = time.monotonic()
     result = _execute_all_assets()
     elapsed = time.monotonic() - started
     if result.success and not _failed_checks(result):
-        console.print(f"[green]published[/green] {warehouse.published_db} ({elapsed:.1f} s)")
+        release = current_release(warehouse)
+        release_id = release.release_id if release else "none"
+        console.print(
+            f"[green]done[/green] {warehouse.published_db} is release {release_id} "
+            f"({elapsed:.1f} s)"
+        )
         return 0
     _report_failure(result, warehouse)
     return 1
@@ -103,7 +140,8 @@ def _report_failure(result: ExecuteInProcessResult, warehouse: settings.Warehous
             console.print(f"[red]check failed[/red] {evaluation.check_name}")
             if evaluation.description:
                 console.print(evaluation.description, markup=False, soft_wrap=True)
-    state = "unchanged" if warehouse.published_db.exists() else "not created"
+    release = current_release(warehouse)
+    state = f"still release {release.release_id}" if release else "not created"
     console.print(f"[red]nothing published[/red]: {warehouse.published_db} is {state}")
 
 
@@ -113,6 +151,30 @@ def _root_cause(event: DagsterEvent) -> str:
     while error is not None and error.cls_name in _DAGSTER_WRAPPERS and error.cause is not None:
         error = error.cause
     return error.message.strip() if error else "unknown error"
+
+
+def _releases(arguments: argparse.Namespace) -> int:
+    layout = settings.WarehouseLayout(arguments.warehouse.resolve())
+    current = current_release(layout)
+    releases = list_releases(layout)
+    if not releases:
+        console.print(f"no release in {layout.releases_dir}")
+    for release in releases:
+        mark = "*" if current and release.release_id == current.release_id else " "
+        rows = ", ".join(f"{table} {count}" for table, count in release.row_counts.items())
+        console.print(f"{mark} {release.release_id}  published {release.published_at}  {rows}")
+    return 0
+
+
+def _rollback(arguments: argparse.Namespace) -> int:
+    layout = settings.WarehouseLayout(arguments.warehouse.resolve())
+    try:
+        release = switch_to(layout, arguments.release)
+    except BarometreError as error:
+        console.print(f"[red]{error}[/red]", soft_wrap=True)
+        return 1
+    console.print(f"{layout.published_db} is release {release.release_id} again")
+    return 0
 
 
 def _sample(arguments: argparse.Namespace) -> int:

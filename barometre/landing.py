@@ -137,6 +137,23 @@ def _read_records(path: Path, reader: csv.Reader) -> tuple[list[str], list[list[
     return header, records
 
 
+def read_survey_export(path: Path) -> CsvTable:
+    """Read a LimeSurvey export; two columns whose headers normalise alike are refused, as
+    they would be counted as one question."""
+    table = read_csv_table(path)
+    seen: dict[str, int] = {}
+    for position, header in enumerate(table.header, start=1):
+        key = " ".join(header.split())  # str.split also splits on no-break spaces
+        if key in seen:
+            raise LandingError(
+                path,
+                f"columns {seen[key]} and {position} have the same header {key!r}",
+                1,
+            )
+        seen[key] = position
+    return table
+
+
 def read_reference_table(path: Path) -> CsvTable:
     """Read respondents_reference.csv and check it has exactly the expected columns."""
     table = read_csv_table(path)

@@ -1,32 +1,73 @@
-"""Publication: copy the audited marts into a new DuckDB file and swap it in atomically.
+"""Publication: write-audit-publish with releases that can be listed and rolled back.
 
-The file is written under a temporary name next to the published one and renamed over it,
-so a BI tool holding the old file open read-only keeps a consistent snapshot, and a failure
-at any point leaves the published file as it was.
+Each publication writes a release folder under ``<warehouse>/releases/<release id>/``: a
+read-only DuckDB file holding the audited marts, one Parquet file per mart, and
+``release.json``. The folder is built under a temporary name and renamed into place; then the
+switch makes it current, each step an atomic rename:
+
+- ``<warehouse>/barometre.duckdb``, the file BI tools open, becomes a hard link to the
+  release's database file, so a reader holding the old file open keeps its snapshot;
+- ``<warehouse>/current`` becomes a symbolic link to the release folder (Parquet readers).
+
+A process killed at any point leaves the previous release current and complete; its
+temporary files are cleared by the next publication.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+import stat
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from barometre import __version__
+from barometre.errors import BarometreError
+from barometre.settings import WarehouseLayout
 
 PUBLISHED_SCHEMA = "marts"
+RELEASE_FILE = "release.json"
+DEFAULT_KEEP_RELEASES = 5
+
+
+@dataclass(frozen=True)
+class Release:
+    """A published release, as described by its release.json."""
+
+    release_id: str
+    fingerprint: str
+    published_at: str
+    waves: list[int]
+    row_counts: dict[str, int]
+    revised_waves: list[int]
+
+    @classmethod
+    def read(cls, folder: Path) -> Release:
+        data = json.loads((folder / RELEASE_FILE).read_text(encoding="utf-8"))
+        return cls(**{name: data[name] for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class TableDescription:
+    """What the dbt docs say of a mart: written into the published file (COMMENT ON) so BI
+    tools show it."""
+
+    description: str
+    columns: dict[str, str]
 
 
 @dataclass(frozen=True)
 class PublishResult:
-    """What publication did: "published" a new file, or found it "unchanged"."""
+    """What publication did: "published" a new release, or found the marts "unchanged"."""
 
     status: str
-    path: Path
-    fingerprint: str
-    row_counts: dict[str, int]
+    release: Release
 
 
 def mart_tables(connection: duckdb.DuckDBPyConnection, database: str) -> list[str]:
@@ -51,55 +92,182 @@ def marts_fingerprint(connection: duckdb.DuckDBPyConnection, database: str) -> s
     return fingerprint
 
 
-def published_fingerprint(published_db: Path) -> str | None:
-    if not published_db.exists():
+def current_release(layout: WarehouseLayout) -> Release | None:
+    """The release BI tools see now, or None before the first publication."""
+    if not (layout.current_release_link / RELEASE_FILE).exists():
         return None
-    try:
-        with duckdb.connect(str(published_db), read_only=True) as connection:
-            row = connection.execute("select fingerprint from meta.release").fetchone()
-    except duckdb.Error:
-        return None  # not a file this pipeline published: replace it
-    return row[0] if row else None
+    return Release.read(layout.current_release_link)
 
 
-def publish_marts(build_db: Path, published_db: Path) -> PublishResult:
-    """Publish the build database's marts unless the published file already holds them."""
-    published_db.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_temporaries(published_db)
-    temporary = published_db.with_name(f".{published_db.name}.{os.getpid()}.tmp")
-    with duckdb.connect(str(temporary)) as connection:
-        connection.execute(f"attach '{build_db}' as build (read_only)")
-        fingerprint = marts_fingerprint(connection, "build")
-        tables = mart_tables(connection, "build")
-        counts = _row_counts(connection, tables)
-        unchanged = fingerprint == published_fingerprint(published_db)
-        if not unchanged:
-            _copy_marts(connection, tables, fingerprint)
-        connection.execute("detach build")
-        connection.execute("checkpoint")
-    if unchanged:
-        temporary.unlink()
-        return PublishResult("unchanged", published_db, fingerprint, counts)
-    _fsync(temporary)
-    os.replace(temporary, published_db)
-    _fsync(published_db.parent)
-    return PublishResult("published", published_db, fingerprint, counts)
-
-
-def _copy_marts(connection: duckdb.DuckDBPyConnection, tables: list[str], fingerprint: str) -> None:
-    connection.execute(f"create schema {PUBLISHED_SCHEMA}")
-    for table in tables:
-        connection.execute(
-            f"create table {PUBLISHED_SCHEMA}.{table} as "
-            f"select * from build.{PUBLISHED_SCHEMA}.{table} order by all"
-        )
-    connection.execute("create schema meta")
-    connection.execute(
-        "create table meta.release as select ? as fingerprint, ? as published_at, "
-        "? as barometre_version, (select list(distinct wave order by wave) "
-        "from build.raw.survey_loads) as waves",
-        [fingerprint, datetime.now(UTC).replace(tzinfo=None), __version__],
+def list_releases(layout: WarehouseLayout) -> list[Release]:
+    """Every kept release, oldest first."""
+    folders = (
+        sorted(layout.releases_dir.glob("*/" + RELEASE_FILE))
+        if layout.releases_dir.exists()
+        else []
     )
+    return sorted((Release.read(f.parent) for f in folders), key=lambda r: r.published_at)
+
+
+def publish_marts(
+    layout: WarehouseLayout,
+    revised_waves: tuple[int, ...] = (),
+    keep: int = DEFAULT_KEEP_RELEASES,
+    descriptions: Mapping[str, TableDescription] | None = None,
+) -> PublishResult:
+    """Publish the build database's marts as a new release unless the current one holds them."""
+    _remove_stale_temporaries(layout)
+    layout.releases_dir.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(":memory:") as connection:
+        connection.execute(f"attach '{layout.build_db}' as build (read_only)")
+        fingerprint = marts_fingerprint(connection, "build")
+        current = current_release(layout)
+        if current is not None and current.fingerprint == fingerprint:
+            return PublishResult("unchanged", current)
+        waves = _waves(connection)
+        tables = mart_tables(connection, "build")
+        release = Release(
+            release_id=_new_release_id(layout, waves),
+            fingerprint=fingerprint,
+            published_at=datetime.now(UTC).isoformat(timespec="microseconds"),
+            waves=waves,
+            row_counts=_row_counts(connection, tables),
+            revised_waves=sorted(revised_waves),
+        )
+        staging = layout.releases_dir / f".tmp-{release.release_id}-{os.getpid()}"
+        staging.mkdir()
+        _write_release(connection, staging, tables, release, descriptions or {})
+    os.replace(staging, layout.releases_dir / release.release_id)
+    _fsync(layout.releases_dir)
+    switch_to(layout, release.release_id)
+    prune_releases(layout, keep)
+    return PublishResult("published", release)
+
+
+def switch_to(layout: WarehouseLayout, release_id: str) -> Release:
+    """Make a kept release current: two atomic renames, database file first."""
+    folder = layout.releases_dir / release_id
+    if not (folder / RELEASE_FILE).exists():
+        known = ", ".join(r.release_id for r in list_releases(layout)) or "none"
+        raise BarometreError(f"no release {release_id!r} in {layout.releases_dir} (kept: {known})")
+    release = Release.read(folder)
+    link = layout.root / f".{layout.published_db.name}.{os.getpid()}.tmp"
+    os.link(folder / layout.published_db.name, link)
+    os.replace(link, layout.published_db)
+    pointer = layout.root / f".current.{os.getpid()}.tmp"
+    os.symlink(Path("releases") / release_id, pointer)
+    os.replace(pointer, layout.current_release_link)
+    _fsync(layout.root)
+    return release
+
+
+def prune_releases(layout: WarehouseLayout, keep: int) -> list[str]:
+    """Delete all but the `keep` newest releases; the current one is always kept."""
+    current = current_release(layout)
+    releases = list_releases(layout)
+    doomed = [
+        r.release_id
+        for r in releases[: max(len(releases) - keep, 0)]
+        if current is None or r.release_id != current.release_id
+    ]
+    for release_id in doomed:
+        shutil.rmtree(layout.releases_dir / release_id)
+    return doomed
+
+
+def _write_release(
+    connection: duckdb.DuckDBPyConnection,
+    folder: Path,
+    tables: list[str],
+    release: Release,
+    descriptions: Mapping[str, TableDescription],
+) -> None:
+    database = folder / "barometre.duckdb"
+    (folder / "parquet").mkdir()
+    # an older storage format, so that BI drivers and CLIs bundling DuckDB 1.x can open the file
+    connection.execute(f"attach '{database}' as release (storage_version 'v1.0.0')")
+    connection.execute(f"create schema release.{PUBLISHED_SCHEMA}")
+    for table in tables:
+        # every published row says which release it belongs to
+        connection.execute(
+            f"create table release.{PUBLISHED_SCHEMA}.{table} as "
+            f"select *, ? as release_id from build.{PUBLISHED_SCHEMA}.{table} order by all",
+            [release.release_id],
+        )
+        _comment(connection, table, descriptions.get(table))
+        connection.execute(
+            f"copy release.{PUBLISHED_SCHEMA}.{table} "
+            f"to '{folder / 'parquet' / table}.parquet' (format parquet)"
+        )
+    connection.execute("create schema release.meta")
+    connection.execute(
+        "create table release.meta.release as select ? as release_id, ? as fingerprint, "
+        "cast(? as timestamp) as published_at, ? as barometre_version, "
+        "cast(? as integer[]) as waves, cast(? as integer[]) as revised_waves",
+        [
+            release.release_id,
+            release.fingerprint,
+            release.published_at.removesuffix("+00:00"),
+            __version__,
+            release.waves,
+            release.revised_waves,
+        ],
+    )
+    connection.execute("detach release")
+    (folder / RELEASE_FILE).write_text(
+        json.dumps(_release_json(release), indent=2), encoding="utf-8"
+    )
+    for path in [database, folder / RELEASE_FILE, *sorted((folder / "parquet").iterdir())]:
+        _fsync(path)
+        path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)  # published files are read-only
+    _fsync(folder / "parquet")
+    _fsync(folder)
+
+
+def _comment(
+    connection: duckdb.DuckDBPyConnection, table: str, described: TableDescription | None
+) -> None:
+    qualified = f"release.{PUBLISHED_SCHEMA}.{table}"
+    columns = {"release_id": "The release this row was published in (see meta.release)."}
+    if described:
+        connection.execute(f"comment on table {qualified} is {_quoted(described.description)}")
+        columns |= described.columns
+    present = {
+        name
+        for (name,) in connection.execute(
+            "select column_name from duckdb_columns() where database_name = 'release' "
+            "and schema_name = ? and table_name = ?",
+            [PUBLISHED_SCHEMA, table],
+        ).fetchall()
+    }
+    for column, text in columns.items():
+        if column in present and text:
+            connection.execute(f'comment on column {qualified}."{column}" is {_quoted(text)}')
+
+
+def _quoted(text: str) -> str:
+    """A SQL string literal (COMMENT ON takes no parameters)."""
+    return "'" + " ".join(text.split()).replace("'", "''") + "'"
+
+
+def _release_json(release: Release) -> dict[str, Any]:
+    return {**release.__dict__, "barometre_version": __version__}
+
+
+def _waves(connection: duckdb.DuckDBPyConnection) -> list[int]:
+    rows = connection.execute("select distinct wave from build.raw.survey_loads order by wave")
+    return [wave for (wave,) in rows.fetchall()]
+
+
+def _new_release_id(layout: WarehouseLayout, waves: list[int]) -> str:
+    """Wave set + build time, e.g. 2023_20261128T180707Z; unique within the warehouse."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    base = f"{'-'.join(str(w) for w in waves) or 'empty'}_{stamp}"
+    release_id, suffix = base, 1
+    while (layout.releases_dir / release_id).exists():
+        suffix += 1
+        release_id = f"{base}-{suffix}"
+    return release_id
 
 
 def _row_counts(connection: duckdb.DuckDBPyConnection, tables: list[str]) -> dict[str, int]:
@@ -111,10 +279,13 @@ def _row_counts(connection: duckdb.DuckDBPyConnection, tables: list[str]) -> dic
     }
 
 
-def _remove_stale_temporaries(published_db: Path) -> None:
-    """A run killed while publishing leaves its temporary file behind: clear it."""
-    for stale in published_db.parent.glob(f".{published_db.name}.*.tmp"):
+def _remove_stale_temporaries(layout: WarehouseLayout) -> None:
+    """A run killed while publishing leaves temporary files behind: clear them."""
+    for stale in layout.root.glob(".*.tmp"):
         stale.unlink(missing_ok=True)
+    if layout.releases_dir.exists():
+        for stale in layout.releases_dir.glob(".tmp-*"):
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def _fsync(path: Path) -> None:

@@ -3,13 +3,16 @@
 Each suite is a pair of files in ``expectations/``: ``<suite>.sql`` selects the rows to check
 from the build database, ``<suite>.json`` is a Great Expectations suite whose ``meta.id_columns``
 name the columns that identify a failing row in reports. Validation runs on pandas DataFrames
-read from DuckDB (GE's SQL datasource does not work over duckdb-engine here).
+read from DuckDB (GE's SQL datasource does not work over duckdb-engine here), through a
+checkpoint of a file-based GE project kept in the warehouse (``validation/gx``), so every
+result is stored and rendered in GE's HTML Data Docs.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 from dataclasses import dataclass, field
 from functools import cache
@@ -75,32 +78,27 @@ def load_suite_definition(name: str, expectations_dir: Path = EXPECTATIONS_DIR) 
     return json.loads((expectations_dir / f"{name}.json").read_text(encoding="utf-8"))
 
 
-def run_suite(database: Path, name: str, expectations_dir: Path = EXPECTATIONS_DIR) -> SuiteResult:
-    """Run one suite against the build database (opened read-only)."""
+def run_suite(
+    database: Path, name: str, gx_root: Path, expectations_dir: Path = EXPECTATIONS_DIR
+) -> SuiteResult:
+    """Run one suite against the build database (opened read-only); its result is kept in the
+    Great Expectations project at gx_root and rendered into its HTML Data Docs."""
     definition = load_suite_definition(name, expectations_dir)
     query = (expectations_dir / f"{name}.sql").read_text(encoding="utf-8")
     with duckdb.connect(str(database), read_only=True) as connection:
         frame = connection.sql(query).df()
-    return validate_frame(name, frame, definition)
+    return validate_frame(name, frame, definition, gx_root)
 
 
-def validate_frame(name: str, frame: pd.DataFrame, definition: dict[str, Any]) -> SuiteResult:
+def validate_frame(
+    name: str, frame: pd.DataFrame, definition: dict[str, Any], gx_root: Path
+) -> SuiteResult:
     """Validate a DataFrame against a suite definition and collect the failing rows."""
-    import great_expectations as gx
-
-    id_columns = [c for c in definition.get("meta", {}).get("id_columns", []) if c in frame]
-    suite = gx.ExpectationSuite(
-        name=name, expectations=definition["expectations"], meta=definition.get("meta", {})
-    )
-    batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
-    result = batch.validate(
-        suite,
-        result_format={
-            "result_format": "COMPLETE",
-            "unexpected_index_column_names": id_columns,
-            "partial_unexpected_count": MAX_REPORTED_ROWS,
-        },
-    )
+    meta = definition.get("meta", {})
+    id_columns = [c for c in meta.get("id_columns", []) if c in frame]
+    checkpoint = _checkpoint(str(gx_root), name, definition["expectations"], meta, id_columns)
+    run = checkpoint.run(batch_parameters={"dataframe": frame})
+    result = next(iter(run.run_results.values()))
     failures = [_failure(r, id_columns) for r in result.results if not r.success]
     return SuiteResult(
         suite=name,
@@ -109,6 +107,11 @@ def validate_frame(name: str, frame: pd.DataFrame, definition: dict[str, Any]) -
         failures=failures,
         report=result.to_json_dict(),
     )
+
+
+def data_docs_index(gx_root: Path) -> Path:
+    """The HTML Data Docs of every validation kept in the project at gx_root."""
+    return gx_root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
 
 
 def _failure(result: Any, id_columns: list[str]) -> ExpectationFailure:
@@ -127,25 +130,71 @@ def _failure(result: Any, id_columns: list[str]) -> ExpectationFailure:
 
 
 def _plain(row: Any, id_columns: list[str]) -> dict[str, Any]:
-    """A failing row with its identifying columns first, numpy scalars as Python values."""
+    """A failing row with its identifying columns first."""
     row = row if isinstance(row, dict) else {"value": row}
     order = [c for c in id_columns if c in row] + [c for c in row if c not in id_columns]
-    return {key: row[key].item() if hasattr(row[key], "item") else row[key] for key in order}
+    return {key: _python_value(row[key]) for key in order}
+
+
+def _python_value(value: Any) -> Any:
+    """numpy scalars as Python values, and pandas' NaN for a missing text as None."""
+    value = value.item() if hasattr(value, "item") else value
+    return None if isinstance(value, float) and math.isnan(value) else value
 
 
 @cache
-def _batch_definition() -> Any:
+def _context(gx_root: str) -> Any:
     # GE's usage statistics would try the network; its progress bars would flood the log.
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
-    context = gx.get_context(mode="ephemeral")
+    context = gx.get_context(mode="file", project_root_dir=gx_root)
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    source = context.data_sources.add_pandas("barometre_build")
-    asset = source.add_dataframe_asset("mart")
-    return asset.add_batch_definition_whole_dataframe("whole_mart")
+    return context
+
+
+def _checkpoint(
+    gx_root: str,
+    name: str,
+    expectations: list[dict[str, Any]],
+    meta: dict[str, Any],
+    id_columns: list[str],
+) -> Any:
+    """A checkpoint validating one DataFrame against the suite and updating the Data Docs."""
+    import great_expectations as gx
+    from great_expectations.checkpoint import UpdateDataDocsAction
+
+    context = _context(gx_root)
+    try:
+        source = context.data_sources.get("barometre_build")
+    except KeyError:
+        source = context.data_sources.add_pandas("barometre_build")
+    try:
+        asset = source.get_asset(name)
+    except LookupError:
+        asset = source.add_dataframe_asset(name)
+    batch = asset.batch_definitions[0] if asset.batch_definitions else None
+    batch = batch or asset.add_batch_definition_whole_dataframe("whole_query")
+    suite = context.suites.add_or_update(
+        gx.ExpectationSuite(name=name, expectations=expectations, meta=meta)
+    )
+    validation = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(data=batch, suite=suite, name=name)
+    )
+    return context.checkpoints.add_or_update(
+        gx.Checkpoint(
+            name=name,
+            validation_definitions=[validation],
+            actions=[UpdateDataDocsAction(name="data_docs")],
+            result_format={
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": id_columns,
+                "partial_unexpected_count": MAX_REPORTED_ROWS,
+            },
+        )
+    )
 
 
 def write_report(results: list[SuiteResult], path: Path) -> Path:

@@ -16,8 +16,8 @@ from barometre.landing import (
     REFERENCE_COLUMNS,
     SurveyWaveFiles,
     file_sha256,
-    read_csv_table,
     read_reference_table,
+    read_survey_export,
 )
 
 RAW_TABLES = ("survey_loads", "survey_headers", "survey_cells", "respondents_reference")
@@ -81,7 +81,7 @@ def load_survey_wave(connection: duckdb.DuckDBPyConnection, files: SurveyWaveFil
         return WaveLoad(files.wave, "unchanged", previous[2], previous[3])
 
     # Parse and validate everything before touching the database.
-    export = read_csv_table(files.export)
+    export = read_survey_export(files.export)
     reference = read_reference_table(files.reference) if files.reference else None
     cells = _cells_frame(files.wave, len(export.header), export.records)
     headers = pd.DataFrame(

@@ -16,6 +16,8 @@ SAMPLE_LANDING_DIR = REPO_ROOT / "sample_landing"
 LANDING_ENV = "BAROMETRE_LANDING"
 WAREHOUSE_ENV = "BAROMETRE_WAREHOUSE"
 BUILD_DB_ENV = "BAROMETRE_BUILD_DB"
+REVISE_WAVES_ENV = "BAROMETRE_REVISE_WAVES"
+KEEP_RELEASES_ENV = "BAROMETRE_KEEP_RELEASES"
 
 PUBLISHED_DB_NAME = "barometre.duckdb"
 
@@ -32,7 +34,26 @@ class WarehouseLayout:
 
     @property
     def published_db(self) -> Path:
+        """What BI tools open: a hard link to the current release's database file."""
         return self.root / PUBLISHED_DB_NAME
+
+    @property
+    def releases_dir(self) -> Path:
+        return self.root / "releases"
+
+    @property
+    def current_release_link(self) -> Path:
+        """Symbolic link to the current release folder (its Parquet files and release.json)."""
+        return self.root / "current"
+
+    @property
+    def validation_dir(self) -> Path:
+        return self.root / "validation"
+
+    @property
+    def snapshots_dir(self) -> Path:
+        """Per-wave snapshots of the figures already published."""
+        return self.root / "snapshots"
 
 
 def landing_dir() -> Path:
@@ -41,3 +62,12 @@ def landing_dir() -> Path:
 
 def warehouse() -> WarehouseLayout:
     return WarehouseLayout(Path(os.environ.get(WAREHOUSE_ENV, "warehouse")).resolve())
+
+
+def revised_waves() -> tuple[int, ...]:
+    """Waves whose already published figures this run may change (`barometre run --revise`)."""
+    return tuple(int(w) for w in os.environ.get(REVISE_WAVES_ENV, "").split(",") if w)
+
+
+def keep_releases(default: int) -> int:
+    return int(os.environ.get(KEEP_RELEASES_ENV, default))

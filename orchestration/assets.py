@@ -5,11 +5,13 @@ from collections.abc import Iterator
 import dagster as dg
 import duckdb
 
+from barometre import settings
 from barometre.errors import LandingError
 from barometre.landing import discover_survey_waves
-from barometre.publish import publish_marts
+from barometre.publish import DEFAULT_KEEP_RELEASES, publish_marts
 from barometre.raw_store import RAW_TABLES, load_survey_wave
-from orchestration.dbt import barometre_dbt_models
+from barometre.snapshots import store_snapshots
+from orchestration.dbt import barometre_dbt_models, mart_descriptions
 from orchestration.resources import BarometreSettings
 
 MART_KEYS = sorted(key for key in barometre_dbt_models.keys if key.path[0] == "marts")
@@ -46,20 +48,33 @@ def raw_survey_exports(
         yield dg.MaterializeResult(asset_key=["raw", table], metadata=metadata)
 
 
-@dg.asset(group_name="published", deps=MART_KEYS, kinds={"duckdb"})
+@dg.asset(group_name="published", deps=MART_KEYS, kinds={"duckdb", "parquet"})
 def published_warehouse(
     context: dg.AssetExecutionContext, barometre: BarometreSettings
 ) -> dg.MaterializeResult:
-    """<warehouse>/barometre.duckdb, the file BI tools open read-only: the audited marts,
-    swapped in atomically (and only when their content changed)."""
+    """The current release: <warehouse>/barometre.duckdb (opened read-only by BI tools) and
+    <warehouse>/current/parquet/, the audited marts published atomically as a new release
+    (only when their content changed)."""
     layout = barometre.layout
-    result = publish_marts(layout.build_db, layout.published_db)
-    context.log.info(f"{result.status}: {result.path}")
+    result = publish_marts(
+        layout,
+        barometre.revised_waves,
+        settings.keep_releases(DEFAULT_KEEP_RELEASES),
+        mart_descriptions(),
+    )
+    if result.status == "published":
+        snapshotted = store_snapshots(layout, barometre.revised_waves)
+        context.log.info(f"published release {result.release.release_id}")
+        if snapshotted:
+            context.log.info(f"figures of wave(s) {snapshotted} stored as published snapshots")
+    else:
+        context.log.info(f"unchanged: release {result.release.release_id} is current")
     return dg.MaterializeResult(
         metadata={
             "status": result.status,
-            "path": dg.MetadataValue.path(str(result.path)),
-            "fingerprint": result.fingerprint,
-            **{f"rows.{table}": count for table, count in result.row_counts.items()},
+            "release_id": result.release.release_id,
+            "path": dg.MetadataValue.path(str(layout.published_db)),
+            "fingerprint": result.release.fingerprint,
+            **{f"rows.{table}": count for table, count in result.release.row_counts.items()},
         }
     )

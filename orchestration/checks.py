@@ -1,18 +1,26 @@
-"""The quality gate as blocking asset checks: a failing suite stops publication."""
+"""The quality gate as blocking asset checks: any failure stops publication."""
 
 import dagster as dg
 
-from barometre.quality import load_suite_definition, run_suite, suite_names, write_report
+from barometre.privacy import scan_mart
+from barometre.quality import (
+    data_docs_index,
+    load_suite_definition,
+    run_suite,
+    suite_names,
+    write_report,
+)
+from barometre.snapshots import compare_with_snapshots
+from orchestration.assets import MART_KEYS
 from orchestration.resources import BarometreSettings
 
 
 def expectation_suite_check(suite: str) -> dg.AssetChecksDefinition:
-    """One Great Expectations suite of expectations/ as a blocking check on its mart."""
-    definition = load_suite_definition(suite)
-    meta = definition.get("meta", {})
+    """One Great Expectations suite of expectations/ as a blocking check on the asset it guards."""
+    meta = load_suite_definition(suite).get("meta", {})
 
     @dg.asset_check(
-        asset=dg.AssetKey(["marts", meta["asset"]]),
+        asset=dg.AssetKey(meta["asset"].split("/")),
         name=f"{suite}_expectations",
         description=meta.get("description"),
         blocking=True,
@@ -21,25 +29,75 @@ def expectation_suite_check(suite: str) -> dg.AssetChecksDefinition:
         context: dg.AssetCheckExecutionContext, barometre: BarometreSettings
     ) -> dg.AssetCheckResult:
         layout = barometre.layout
-        result = run_suite(layout.build_db, suite)
+        gx_root = layout.validation_dir / "gx"
+        result = run_suite(layout.build_db, suite, gx_root)
         report = write_report(
-            [result], layout.root / "validation" / context.run.run_id / f"{suite}.json"
+            [result], layout.validation_dir / context.run.run_id / f"{suite}.json"
         )
-        if not result.success:
-            context.log.error(result.describe())
-        return dg.AssetCheckResult(
-            passed=result.success,
-            severity=dg.AssetCheckSeverity.ERROR,
-            description=result.describe(),
-            metadata={
-                "rows": result.row_count,
-                "expectations": result.evaluated,
-                "failed": len(result.failures),
-                "report": dg.MetadataValue.path(str(report)),
-            },
+        return _result(
+            context,
+            result.success,
+            result.describe(),
+            report=dg.MetadataValue.path(str(report)),
+            data_docs=dg.MetadataValue.url(data_docs_index(gx_root).as_uri()),
         )
 
     return _check
 
 
-EXPECTATION_CHECKS = [expectation_suite_check(suite) for suite in suite_names()]
+def personal_data_check(mart: dg.AssetKey) -> dg.AssetChecksDefinition:
+    """No value of a personal or free-text column, no e-mail or phone number, in a mart."""
+
+    @dg.asset_check(
+        asset=mart,
+        name="no_personal_data",
+        description="No personal data or free text in any text column (values masked in reports).",
+        blocking=True,
+    )
+    def _check(
+        context: dg.AssetCheckExecutionContext, barometre: BarometreSettings
+    ) -> dg.AssetCheckResult:
+        findings = scan_mart(barometre.layout.build_db, mart.path[-1])
+        description = "\n".join(f.describe() for f in findings) or "no personal data found"
+        return _result(context, not findings, description, findings=len(findings))
+
+    return _check
+
+
+@dg.asset_check(
+    asset=dg.AssetKey(["marts", "survey_results"]),
+    description="Figures already published for a wave are unchanged, unless the run revises it.",
+    blocking=True,
+)
+def published_figures_unchanged(
+    context: dg.AssetCheckExecutionContext, barometre: BarometreSettings
+) -> dg.AssetCheckResult:
+    differences = compare_with_snapshots(barometre.layout, barometre.revised_waves)
+    lines = [d.describe() for d in differences]
+    if differences:
+        lines.append(
+            "if this revision is intended, rerun with --revise "
+            + " ".join(str(d.wave) for d in differences)
+        )
+    description = "\n".join(lines) or "no published figure changes"
+    return _result(context, not differences, description, waves_changed=len(differences))
+
+
+def _result(
+    context: dg.AssetCheckExecutionContext, passed: bool, description: str, **metadata: object
+) -> dg.AssetCheckResult:
+    if not passed:
+        context.log.error(description)
+    return dg.AssetCheckResult(
+        passed=passed,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=description,
+        metadata=metadata,
+    )
+
+
+QUALITY_GATE = [
+    *(expectation_suite_check(suite) for suite in suite_names()),
+    *(personal_data_check(mart) for mart in MART_KEYS),
+    published_figures_unchanged,
+]

@@ -1,6 +1,7 @@
 """The dbt project as Dagster assets: one asset per seed and model, dbt tests as asset checks."""
 
 import hashlib
+import json
 import os
 import sys
 from collections.abc import Iterator, Mapping
@@ -11,6 +12,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from barometre import settings
+from barometre.publish import TableDescription
 from orchestration.resources import BarometreSettings
 
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
@@ -43,6 +45,19 @@ def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
     dbt.cli(["--quiet", "parse"], target_path=project.target_path).wait()
     stamp.write_text(digest)
     return project.manifest_path
+
+
+def mart_descriptions(project: DbtProject = DBT_PROJECT) -> dict[str, TableDescription]:
+    """The dbt docs of every mart (model and columns), from the manifest."""
+    manifest = json.loads(project.manifest_path.read_text(encoding="utf-8"))
+    return {
+        node["name"]: TableDescription(
+            description=node.get("description", ""),
+            columns={name: c.get("description", "") for name, c in node["columns"].items()},
+        )
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["fqn"][1] == "marts"
+    }
 
 
 class BarometreDbtTranslator(DagsterDbtTranslator):

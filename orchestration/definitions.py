@@ -3,14 +3,14 @@
 import dagster as dg
 
 from orchestration.assets import published_warehouse, raw_survey_exports
-from orchestration.checks import EXPECTATION_CHECKS
+from orchestration.checks import QUALITY_GATE
 from orchestration.dbt import barometre_dbt_models, dbt_resource
 from orchestration.progress import progress_logger
 from orchestration.resources import BarometreSettings
 
 defs = dg.Definitions(
     assets=[raw_survey_exports, barometre_dbt_models, published_warehouse],
-    asset_checks=EXPECTATION_CHECKS,
+    asset_checks=QUALITY_GATE,
     resources={"dbt": dbt_resource, "barometre": BarometreSettings()},
     loggers={"console": dg.colored_console_logger, "barometre_progress": progress_logger},
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import re
 import shutil
@@ -38,7 +39,7 @@ class PipelineRun:
         return self.warehouse / "build" / "barometre_build.duckdb"
 
 
-def run_pipeline(landing: Path, warehouse: Path) -> PipelineRun:
+def run_pipeline(landing: Path, warehouse: Path, *options: str) -> PipelineRun:
     """Run the real CLI, in its own process as a data engineer would."""
     completed = subprocess.run(
         [
@@ -50,6 +51,7 @@ def run_pipeline(landing: Path, warehouse: Path) -> PipelineRun:
             str(landing),
             "--warehouse",
             str(warehouse),
+            *options,
         ],
         capture_output=True,
         text=True,
@@ -159,3 +161,59 @@ def assert_no_personal_data(landing: Path, database: Path) -> None:
     assert not leaked, f"personal data or free text published: {sorted(leaked)[:10]}"
     contact = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\b0[1-9](?:[ .]?\d{2}){4}\b")
     assert not [p for p in published if contact.search(p)], "an e-mail or phone number is published"
+
+
+SAMPLE_EXPORT = Path("survey/2023/results-survey-sample.csv")
+
+
+def read_export(path: Path) -> list[list[str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def write_export(path: Path, rows: list[list[str]], encoding: str = "utf-8") -> None:
+    with open(path, "w", encoding=encoding, newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def column_of(rows: list[list[str]], question_start: str) -> int:
+    """Position of the first header starting with this text."""
+    return next(
+        i for i, header in enumerate(rows[0]) if normalise(header).startswith(question_start)
+    )
+
+
+def revised_sample(target: Path, published_db: Path) -> Path:
+    """The sample with one retained respondent's GDPR answer changed: same respondents and
+    groups, different figures (a revision of wave 2023)."""
+    landing = copy_landing(SAMPLE_LANDING, target)
+    rows = read_export(landing / SAMPLE_EXPORT)
+    gdpr = column_of(rows, "Commençons par la protection de la vie privée")
+    with duckdb.connect(str(published_db), read_only=True) as connection:
+        retained = {
+            str(r)
+            for (r,) in connection.execute("select response_id from marts.respondents").fetchall()
+        }
+    row = next(r for r in rows[1:] if r[0] in retained and r[gdpr] == "Oui, tout à fait")
+    row[gdpr] = "Non, pas encore"
+    write_export(landing / SAMPLE_EXPORT, rows)
+    return landing
+
+
+def copy_warehouse(run: PipelineRun, target: Path) -> Path:
+    """A private copy of a published warehouse (hard links and the `current` link kept)."""
+    shutil.copytree(run.warehouse, target, symlinks=True)
+    published = target / "barometre.duckdb"
+    release = (target / "current").resolve() / "barometre.duckdb"
+    published.unlink()
+    os.link(release, published)
+    return target
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def release_id_of(database: Path) -> str:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return connection.execute("select release_id from meta.release").fetchone()[0]

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import csv
-import hashlib
-import shutil
+import json
 from pathlib import Path
 
 import duckdb
@@ -14,20 +13,14 @@ from conftest import (
     PipelineRun,
     assert_no_personal_data,
     copy_landing,
+    copy_warehouse,
     personal_values,
     run_pipeline,
+    sha256,
 )
 
 EXPORT = Path("survey/2023/results-survey-sample.csv")
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def copy_warehouse(run: PipelineRun, target: Path) -> Path:
-    shutil.copytree(run.warehouse, target)
-    return target
+MANIFEST = Path(__file__).resolve().parents[1] / "dbt_project" / "target" / "manifest.json"
 
 
 def test_publishes_the_marts(sample_run: PipelineRun) -> None:
@@ -45,9 +38,32 @@ def test_publishes_the_marts(sample_run: PipelineRun) -> None:
             name
             for (name,) in connection.execute("select schema_name from duckdb_schemas()").fetchall()
         }
-    assert tables == {"survey_results", "respondents", "excluded_responses"}
+    marts = {
+        node["name"]
+        for node in json.loads(MANIFEST.read_text(encoding="utf-8"))["nodes"].values()
+        if node["resource_type"] == "model" and node["fqn"][1] == "marts"
+    }
+    assert {"survey_results", "respondents", "excluded_responses"} <= marts
+    assert tables == marts, "every dbt mart, and only the marts, is published"
     assert total == [(191,)]
     assert "raw" not in schemas, "the raw layer (personal data) must never be published"
+
+
+def test_dbt_descriptions_are_published_as_comments(sample_run: PipelineRun) -> None:
+    with duckdb.connect(str(sample_run.published_db), read_only=True) as connection:
+        table_comment = connection.execute(
+            "select comment from duckdb_tables() where table_name = 'survey_results'"
+        ).fetchone()[0]
+        column_comments = dict(
+            connection.execute(
+                "select column_name, comment from duckdb_columns() "
+                "where table_name = 'survey_results'"
+            ).fetchall()
+        )
+    assert table_comment.startswith("Every single-choice, multi-select, array and ranking")
+    assert column_comments["pct_rounded"].startswith("pct rounded half to even")
+    assert column_comments["release_id"].startswith("The release this row was published in")
+    assert all(column_comments.values()), "every published column is described"
 
 
 def test_no_personal_data_or_free_text_is_published(sample_run: PipelineRun) -> None:

@@ -110,3 +110,45 @@ def test_every_raw_response_is_retained_or_excluded_with_a_reason(
 
 def test_no_personal_data_or_free_text_is_published(real_2023_run: PipelineRun) -> None:
     assert_no_personal_data(REAL_LANDING_2023, real_2023_run.published_db)
+
+
+def test_a_response_listed_twice_in_the_reference_takes_its_first_row(
+    real_2023_run: PipelineRun,
+) -> None:
+    """Nantes Métropole (response 1011) is listed as Metropole, then GFP: the first row wins,
+    which is what the published 18 métropoles and 33 EPCI require."""
+    with duckdb.connect(str(real_2023_run.published_db), read_only=True) as connection:
+        category = connection.execute(
+            "select category from marts.respondents where wave = 2023 and response_id = 1011"
+        ).fetchone()
+    assert category == ("Une métropole",)
+
+
+def test_the_weighted_total_reproduces_the_published_total_pondere(
+    real_2023_run: PipelineRun,
+) -> None:
+    """Published "Total pondéré" rows quoted in the methodology note (§4.1, §4.6)."""
+    with duckdb.connect(str(real_2023_run.published_db), read_only=True) as connection:
+        rows = connection.execute(
+            "select question_id, coalesce(item_label, answer_label), pct_total_pondere_rounded "
+            "from marts.survey_weighted_totals where wave = 2023 "
+            "and question_id in ('gdpr_processes_changed', 'data_clauses_domains')"
+        ).fetchall()
+    figures = {(q, label): pct for q, label, pct in rows}
+    assert figures[("gdpr_processes_changed", "Oui")] == 43
+    assert (
+        figures[("gdpr_processes_changed", "Non, mais c’est prévu dans les 12 prochains mois")]
+        == 37
+    )
+    assert figures[("gdpr_processes_changed", "Je ne sais pas")] == 13
+    assert (
+        figures[("gdpr_processes_changed", "Non, et ce n’est pas prévu dans les 12 prochains mois")]
+        == 6
+    )
+    assert figures[("gdpr_processes_changed", "Sans réponse")] == 0
+    assert figures[("data_clauses_domains", "Le respect du RGPD")] == 35
+    assert figures[("data_clauses_domains", "La propriété des données publiques")] == 23
+    assert figures[("data_clauses_domains", "La publication des données (open data)")] == 18
+    assert (
+        figures[("data_clauses_domains", "Le respect de standards ou de formats de données")] == 24
+    )

@@ -1,0 +1,114 @@
+-- The Observatoire's "Total pondéré" (methodology note §4.6) and, beside it, a weighted
+-- percentage of respondents with its unweighted base.
+-- Post-stratification: weight of a stratum = (national count / national total) divided by
+-- (respondents in the stratum / all respondents). Only the strata of the seed
+-- national_authority_counts are weighted: communes under 3 500 inhabitants and "Autre" weigh 0.
+with results as (
+
+    select * from {{ ref('survey_results') }}
+
+),
+
+national as (
+
+    select * from {{ ref('national_authority_counts') }}
+
+),
+
+national_totals as (
+
+    select wave, sum(national_count) as national_total
+    from national
+    where in_national_total
+    group by wave
+
+),
+
+sample_sizes as (
+
+    select distinct wave, group_label, n_group from results
+
+),
+
+weights as (
+
+    select
+        national.wave,
+        national.group_label,
+        sample_sizes.n_group,
+        (1.0 * national.national_count / national_totals.national_total)
+        / (1.0 * sample_sizes.n_group / totals.n_group) as weight
+    from national
+    inner join national_totals on national.wave = national_totals.wave
+    inner join sample_sizes
+        on national.wave = sample_sizes.wave and national.group_label = sample_sizes.group_label
+    inner join sample_sizes as totals
+        on national.wave = totals.wave and totals.group_label = 'Total'
+    where national.is_weighted_stratum and sample_sizes.n_group > 0
+
+),
+
+weighted as (
+
+    select
+        results.wave,
+        results.theme,
+        results.question_id,
+        results.question_type,
+        results.question_text,
+        results.item_label,
+        results.answer_label,
+        results.question_order,
+        results.item_order,
+        results.answer_order,
+        sum(results.n * weights.weight) as weighted_n,
+        sum(results.n_group * weights.weight) as weighted_base,
+        sum(results.n_group) as base_unweighted
+    from results
+    inner join weights
+        on results.wave = weights.wave and results.group_label = weights.group_label
+    group by
+        results.wave, results.theme, results.question_id, results.question_type,
+        results.question_text, results.item_label, results.answer_label,
+        results.question_order, results.item_order, results.answer_order
+
+),
+
+shares as (
+
+    select
+        *,
+        -- one-answer questions: share of all answers of the item, "Sans réponse" included;
+        -- multi-select: share of the weighted ticks of all items (a share of mentions)
+        100.0 * weighted_n / nullif(sum(case when question_type <> 'multi_select' or answer_label <> 'Sans réponse' then weighted_n end) over (
+            partition by wave, question_id,
+                case when question_type = 'multi_select' then null else item_label end
+        ), 0) as pct_total_pondere,
+        100.0 * weighted_n / nullif(weighted_base, 0) as pct_weighted
+    from weighted
+
+)
+
+select
+    wave,
+    theme,
+    question_id,
+    question_type,
+    question_text,
+    item_label,
+    answer_label,
+    case
+        when question_type = 'multi_select' and answer_label = 'Sans réponse' then null
+        else pct_total_pondere
+    end as pct_total_pondere,
+    case
+        when question_type = 'multi_select' and answer_label = 'Sans réponse' then null
+        else cast({{ round_half_even('pct_total_pondere') }} as {{ api.Column.translate_type('integer') }})
+    end as pct_total_pondere_rounded,
+    pct_weighted,
+    cast(base_unweighted as {{ api.Column.translate_type('integer') }}) as base_unweighted,
+    base_unweighted < {{ var('small_base') }} as small_base,
+    question_order,
+    item_order,
+    answer_order
+from shares

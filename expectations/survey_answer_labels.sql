@@ -1,0 +1,30 @@
+-- Every item and answer label of the results is in the wave's codebook (answer scales of
+-- seeds/survey_answer_options.csv, items of seeds/survey_question_items.csv): a label outside
+-- it is label drift to map, not a new answer to publish silently.
+with labels as (
+
+    select distinct wave, question_id, question_type, item_label, answer_label
+    from marts.survey_results
+
+)
+
+select
+    labels.wave,
+    labels.question_id,
+    labels.item_label,
+    labels.answer_label,
+    case
+        when labels.item_label is not null and items.item_label is null then false
+        when labels.answer_label = 'Sans réponse' then true
+        when labels.question_type = 'multi_select' then labels.answer_label = 'Oui'
+        else options.answer_label is not null
+    end as in_codebook
+from labels
+left join codebook.survey_answer_options as options
+    on labels.wave = options.wave
+    and labels.question_id = options.question_id
+    and labels.answer_label = options.answer_label
+left join codebook.survey_question_items as items
+    on labels.wave = items.wave
+    and labels.question_id = items.question_id
+    and labels.item_label = items.item_label

@@ -1,0 +1,153 @@
+"""The bad-input matrix: each bad file fails with a message naming the file and the line or
+column, and the published release stays byte-for-byte as it was."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import (
+    SAMPLE_EXPORT,
+    SAMPLE_LANDING,
+    PipelineRun,
+    column_of,
+    copy_landing,
+    copy_warehouse,
+    read_export,
+    run_pipeline,
+    sha256,
+    write_export,
+)
+
+REFERENCE = Path("survey/2023/respondents_reference.csv")
+
+
+def cp1252_export(landing: Path) -> str:
+    write_export(landing / SAMPLE_EXPORT, read_export(landing / SAMPLE_EXPORT), "cp1252")
+    return f"{landing / SAMPLE_EXPORT}, line 1: not valid UTF-8"
+
+
+def empty_export(landing: Path) -> str:
+    (landing / SAMPLE_EXPORT).write_text("", encoding="utf-8")
+    return f"{landing / SAMPLE_EXPORT}: the file is empty"
+
+
+def two_exports(landing: Path) -> str:
+    second = landing / "survey/2023/results-survey-copy.csv"
+    second.write_bytes((landing / SAMPLE_EXPORT).read_bytes())
+    return "several exports for one wave (results-survey-copy.csv, results-survey-sample.csv)"
+
+
+def export_outside_the_landing(landing: Path) -> str:
+    outside = landing.parent / "elsewhere.csv"
+    os.replace(landing / SAMPLE_EXPORT, outside)
+    os.symlink(outside, landing / SAMPLE_EXPORT)
+    return f"{landing / SAMPLE_EXPORT}: resolves outside the landing folder"
+
+
+def repeated_header(landing: Path) -> str:
+    rows = read_export(landing / SAMPLE_EXPORT)
+    position = column_of(rows, "Avez-vous nommé un(e) Délégué(e)")
+    for row in rows:
+        row.insert(position + 1, row[position])
+    write_export(landing / SAMPLE_EXPORT, rows)
+    return f"line 1: columns {position + 1} and {position + 2} have the same header"
+
+
+def reference_without_category(landing: Path) -> str:
+    rows = read_export(landing / REFERENCE)
+    write_export(landing / REFERENCE, [row[:-1] for row in rows])
+    return f"{landing / REFERENCE}, line 1: expected the columns"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        cp1252_export,
+        empty_export,
+        two_exports,
+        export_outside_the_landing,
+        repeated_header,
+        reference_without_category,
+    ],
+)
+def test_a_bad_landing_file_is_refused_at_load(
+    damage: Callable[[Path], str], sample_run: PipelineRun, tmp_path: Path
+) -> None:
+    warehouse = copy_warehouse(sample_run, tmp_path / "warehouse")
+    published_before = sha256(warehouse / "barometre.duckdb")
+    landing = copy_landing(SAMPLE_LANDING, tmp_path / "landing")
+    expected_message = damage(landing)
+
+    run = run_pipeline(landing, warehouse)
+
+    assert run.returncode == 1
+    assert expected_message in run.output, run.output
+    assert "nothing published" in run.output
+    assert sha256(warehouse / "barometre.duckdb") == published_before
+
+
+def test_a_byte_order_mark_is_read_correctly(sample_run: PipelineRun, tmp_path: Path) -> None:
+    warehouse = copy_warehouse(sample_run, tmp_path / "warehouse")
+    published_before = sha256(warehouse / "barometre.duckdb")
+    landing = copy_landing(SAMPLE_LANDING, tmp_path / "landing")
+    export = landing / SAMPLE_EXPORT
+    export.write_bytes(b"\xef\xbb\xbf" + export.read_bytes())
+
+    run = run_pipeline(landing, warehouse)
+
+    assert run.returncode == 0, run.output
+    assert "wave 2023: loaded" in run.output  # a new file, read again...
+    assert sha256(warehouse / "barometre.duckdb") == published_before  # ...to the same figures
+
+
+@pytest.fixture(scope="module")
+def drifted_run(sample_run: PipelineRun, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """One export with three codebook problems: a new header, a dropped question, a new label."""
+    base = tmp_path_factory.mktemp("drift")
+    warehouse = copy_warehouse(sample_run, base / "warehouse")
+    published_before = sha256(warehouse / "barometre.duckdb")
+    landing = copy_landing(SAMPLE_LANDING, base / "landing")
+    rows = read_export(landing / SAMPLE_EXPORT)
+    environment = column_of(rows, "Selon-vous, la maîtrise de la donnée")
+    for row in rows:
+        del row[environment]
+    rows[0].append("Une question ajoutée en cours de terrain ?")
+    for row in rows[1:]:
+        row.append("Oui")
+    gdpr = column_of(rows, "Commençons par la protection de la vie privée")
+    next(row for row in rows[1:] if row[gdpr])[gdpr] = "Oui, mais seulement en partie"
+    write_export(landing / SAMPLE_EXPORT, rows)
+    return {"run": run_pipeline(landing, warehouse), "before": published_before}
+
+
+def test_a_header_the_codebook_does_not_know_is_reported(drifted_run: dict) -> None:
+    output = drifted_run["run"].output
+    assert drifted_run["run"].returncode == 1
+    assert "check failed survey_columns_expectations" in output
+    assert "'header': 'Une question ajoutée en cours de terrain ?', 'problem': 'header not in " in (
+        output
+    )
+
+
+def test_a_missing_question_is_reported(drifted_run: dict) -> None:
+    assert "codebook question data_for_environment has no column in the export" in (
+        drifted_run["run"].output
+    )
+
+
+def test_an_answer_label_outside_the_codebook_is_reported(drifted_run: dict) -> None:
+    output = drifted_run["run"].output
+    assert "check failed survey_answer_labels_expectations" in output
+    assert (
+        "'question_id': 'gdpr_compliance', 'item_label': None, "
+        "'answer_label': 'Oui, mais seulement en partie'" in output
+    )
+
+
+def test_codebook_problems_publish_nothing(drifted_run: dict) -> None:
+    run: PipelineRun = drifted_run["run"]
+    assert "nothing published" in run.output
+    assert sha256(run.published_db) == drifted_run["before"]

@@ -1,0 +1,73 @@
+"""The personal-data scan that blocks publication finds leaks, and only leaks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from barometre.privacy import scan_mart
+
+FREE_TEXT = "Nous travaillons avec le syndicat mixte depuis 2019"
+
+
+def build_database(path: Path, published_labels: list[str]) -> Path:
+    """A build database with the raw, staging and codebook tables the scan reads."""
+    with duckdb.connect(str(path)) as c:
+        for schema in ("raw", "staging", "codebook", "marts"):
+            c.execute(f"create schema {schema}")
+        c.execute(
+            "create table raw.survey_cells as select * from (values "
+            "(2023, 1, 1, 'camille.martin@exemple.fr'), (2023, 1, 2, 'Chargée de mission'), "
+            f"(2023, 1, 3, '{FREE_TEXT}'), (2023, 1, 4, 'Oui, tout à fait'), (2023, 1, 5, 'Non')) "
+            "as t(wave, source_row, column_position, cell_value)"
+        )
+        c.execute(
+            "create table staging.stg_limesurvey__columns as select * from (values "
+            "(2023, 1, 'personal'), (2023, 2, 'personal'), (2023, 3, 'free_text'), "
+            "(2023, 4, 'single_choice'), (2023, 5, 'free_text')) "
+            "as t(wave, column_position, column_kind)"
+        )
+        c.execute(
+            "create table raw.respondents_reference as "
+            "select 'Mairie de Villefictive' as structure_name"
+        )
+        c.execute("create table codebook.survey_questions as select 'Question ?' as question_text")
+        c.execute("create table codebook.survey_question_items as select 'Autre' as item_label")
+        c.execute(
+            "create table codebook.survey_answer_options "
+            "as select 'Oui, tout à fait' as answer_label"
+        )
+        c.execute("create table marts.results (answer_label varchar, n integer)")
+        for label in published_labels:
+            c.execute("insert into marts.results values (?, 1)", [label])
+    return path
+
+
+def test_questionnaire_labels_are_not_leaks(tmp_path: Path) -> None:
+    database = build_database(tmp_path / "build.duckdb", ["Oui, tout à fait", "Non", "Total"])
+    assert scan_mart(database, "results") == []
+
+
+def test_personal_values_emails_phones_and_embedded_free_text_are_found(tmp_path: Path) -> None:
+    leaks = [
+        "Chargée de mission",
+        "Mairie de Villefictive",
+        "écrire à prenom.nom@mairie.example",
+        "appeler le 06 12 34 56 78",
+        f"Autre : {FREE_TEXT}",
+    ]
+    database = build_database(tmp_path / "build.duckdb", ["Oui, tout à fait", *leaks])
+
+    findings = scan_mart(database, "results")
+
+    assert sorted(f.reason for f in findings) == [
+        "contains the text of a personal column",
+        "e-mail address",
+        "phone number",
+        "value of a personal column",
+        "value of a personal column",
+    ]
+    assert all(f.table == "results" and f.column == "answer_label" for f in findings)
+    # reports mask what they found
+    assert not any(leak in f.describe() for f in findings for leak in leaks)

@@ -1,0 +1,64 @@
+"""The quality gate's reporting: failing rows named by the suite's id columns, Data Docs kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from barometre.quality import data_docs_index, load_suite_definition, validate_frame
+
+
+def results_frame(**overrides: object) -> pd.DataFrame:
+    row = {
+        "wave": 2023,
+        "theme": "law_governance",
+        "question_id": "gdpr_compliance",
+        "question_type": "single_choice",
+        "question_text": "Considérez-vous que votre structure est en conformité avec le RGPD ?",
+        "item_label": None,
+        "answer_label": "Oui, tout à fait",
+        "group_label": "Total",
+        "n": 10,
+        "n_answered": 18,
+        "n_group": 20,
+        "pct": 50.0,
+        "pct_answered": 55.6,
+        "pct_rounded": 50,
+        "n_of_an_answer": 10,
+    }
+    other = {**row, "answer_label": "Non, pas encore", **overrides}
+    return pd.DataFrame([row, other])
+
+
+def test_a_consistent_frame_passes(tmp_path: Path) -> None:
+    definition = load_suite_definition("survey_results")
+    result = validate_frame("survey_results", results_frame(), definition, tmp_path)
+    assert result.success, result.describe()
+    assert result.evaluated == len(definition["expectations"])
+
+
+def test_failing_rows_are_named_by_their_id_columns(tmp_path: Path) -> None:
+    frame = results_frame(n=25, n_of_an_answer=25, pct=125.0, pct_rounded=125)
+    result = validate_frame(
+        "survey_results", frame, load_suite_definition("survey_results"), tmp_path
+    )
+
+    assert not result.success
+    failed = {failure.expectation for failure in result.failures}
+    assert "expect_column_values_to_be_between" in failed
+    assert "expect_column_pair_values_a_to_be_greater_than_b" in failed
+    described = result.describe()
+    assert "{'wave': 2023, 'question_id': 'gdpr_compliance', 'item_label': None, " in described
+    assert "'answer_label': 'Non, pas encore', 'group_label': 'Total'" in described
+    assert "'answer_label': 'Oui, tout à fait'" not in described
+
+
+def test_results_are_rendered_in_data_docs(tmp_path: Path) -> None:
+    validate_frame(
+        "survey_results", results_frame(), load_suite_definition("survey_results"), tmp_path
+    )
+    index = data_docs_index(tmp_path)
+    assert index.exists()
+    pages = list(index.parent.glob("validations/survey_results/**/*.html"))
+    assert pages, "no validation page rendered"

@@ -1,0 +1,153 @@
+"""Releases: a revision needs --revise, releases are listed and rolled back, readers are safe."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import duckdb
+import pytest
+from conftest import (
+    PipelineRun,
+    copy_warehouse,
+    release_id_of,
+    revised_sample,
+    run_pipeline,
+    sha256,
+)
+
+READER = """
+import sys, duckdb
+connection = duckdb.connect(sys.argv[1], read_only=True)
+def state(c):
+    return c.execute(
+        "select (select release_id from meta.release), "
+        "(select sum(n) from marts.survey_results where question_id = 'gdpr_compliance' "
+        "and answer_label = 'Non, pas encore' and group_label = 'Total')"
+    ).fetchone()
+print(*state(connection), flush=True)
+sys.stdin.readline()  # the refresh happens now
+print(*state(connection), flush=True)
+connection.close()  # DuckDB shares one instance per file within a process: reconnect
+print(*state(duckdb.connect(sys.argv[1], read_only=True)), flush=True)
+"""
+
+
+def cli(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "barometre.cli", *arguments],
+        capture_output=True,
+        text=True,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def revision(sample_run: PipelineRun, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """A changed 2023 figure, refused without --revise, then published with it while a
+    reader holds the published file open."""
+    base = tmp_path_factory.mktemp("revision")
+    warehouse = copy_warehouse(sample_run, base / "warehouse")
+    first_release = release_id_of(warehouse / "barometre.duckdb")
+    published_before = sha256(warehouse / "barometre.duckdb")
+    landing = revised_sample(base / "landing", warehouse / "barometre.duckdb")
+
+    refused = run_pipeline(landing, warehouse)
+    published_after_refusal = sha256(warehouse / "barometre.duckdb")
+
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(warehouse / "barometre.duckdb")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    before_refresh = reader.stdout.readline().split()
+    accepted = run_pipeline(landing, warehouse, "--revise", "2023")
+    after_refresh, reader_output = reader.communicate("go\n", timeout=60)
+    return {
+        "warehouse": warehouse,
+        "first_release": first_release,
+        "published_before": published_before,
+        "published_after_refusal": published_after_refusal,
+        "refused": refused,
+        "accepted": accepted,
+        "reader": [before_refresh, *[line.split() for line in after_refresh.splitlines()]],
+    }
+
+
+def test_changing_published_figures_needs_revise(revision: dict) -> None:
+    refused = revision["refused"]
+    assert refused.returncode == 1
+    assert "check failed published_figures_unchanged" in refused.output
+    assert re.search(r"wave 2023: \d+ published figure row\(s\) would change", refused.output)
+    assert "'question_id': 'gdpr_compliance'" in refused.output
+    assert "if this revision is intended, rerun with --revise 2023" in refused.output
+    assert revision["published_after_refusal"] == revision["published_before"]
+
+
+def test_a_revision_is_published_as_a_new_release(revision: dict) -> None:
+    accepted = revision["accepted"]
+    assert accepted.returncode == 0, accepted.output
+    new_release = release_id_of(revision["warehouse"] / "barometre.duckdb")
+    assert new_release != revision["first_release"]
+    assert new_release.startswith("2023_")
+    with duckdb.connect(str(revision["warehouse"] / "barometre.duckdb"), read_only=True) as c:
+        tables = [
+            t
+            for (t,) in c.execute(
+                "select table_name from duckdb_tables() where schema_name = 'marts'"
+            ).fetchall()
+        ]
+        for table in tables:
+            ids = c.execute(f"select distinct release_id from marts.{table}").fetchall()
+            assert ids == [(new_release,)], table
+        revised = c.execute("select revised_waves from meta.release").fetchone()[0]
+    assert revised == [2023]
+
+
+def test_parquet_files_of_the_current_release_hold_every_mart(revision: dict) -> None:
+    warehouse = revision["warehouse"]
+    parquet = warehouse / "current" / "parquet"
+    with duckdb.connect(str(warehouse / "barometre.duckdb"), read_only=True) as c:
+        for table in ("survey_results", "respondents", "excluded_responses"):
+            in_database = c.execute(f"select * from marts.{table} order by all").fetchall()
+            in_parquet = c.execute(
+                f"select * from read_parquet('{parquet / table}.parquet') order by all"
+            ).fetchall()
+            assert in_parquet == in_database, table
+
+
+def test_a_reader_keeps_its_snapshot_and_a_new_connection_sees_the_new_release(
+    revision: dict,
+) -> None:
+    before, same_connection, new_connection = revision["reader"]
+    assert before[0] == revision["first_release"]
+    assert same_connection == before
+    assert new_connection[0] == release_id_of(revision["warehouse"] / "barometre.duckdb")
+    assert int(new_connection[1]) == int(before[1]) + 1
+
+
+def test_releases_are_listed_and_rolled_back(revision: dict) -> None:
+    warehouse = revision["warehouse"]
+    current = release_id_of(warehouse / "barometre.duckdb")
+    listed = cli("releases", "--warehouse", str(warehouse))
+    assert listed.returncode == 0
+    assert f"  {revision['first_release']}  " in listed.stdout
+    assert f"* {current}  " in listed.stdout
+
+    rolled_back = cli("rollback", revision["first_release"], "--warehouse", str(warehouse))
+
+    assert rolled_back.returncode == 0, rolled_back.stdout
+    assert sha256(warehouse / "barometre.duckdb") == revision["published_before"]
+    assert (warehouse / "current").resolve().name == revision["first_release"]
+    assert cli("rollback", current, "--warehouse", str(warehouse)).returncode == 0
+    assert release_id_of(warehouse / "barometre.duckdb") == current
+
+
+def test_rolling_back_to_an_unknown_release_fails_clearly(revision: dict) -> None:
+    result = cli("rollback", "2019_20190101T000000Z", "--warehouse", str(revision["warehouse"]))
+    assert result.returncode == 1
+    assert "no release '2019_20190101T000000Z'" in result.stdout
+    assert f"kept: {revision['first_release']}" in result.stdout
