@@ -21,6 +21,22 @@ SHARED = REPO_ROOT.parent / "shared"
 REAL_LANDING_2023 = SHARED / "data" / "landing-2023"
 PUBLISHED_2023 = SHARED / "reference" / "published_2023_totals_dev.csv"
 
+# Published group sizes of the 2023 wave (methodology note §2.1).
+PUBLISHED_2023_GROUP_SIZES = {
+    "Total": 191,
+    "Total hors communes < 3500 habitants": 182,
+    "Une commune": 30,
+    "Communes de moins de 3 500 hab.": 9,
+    "Communes de 3 500 à 10 000 hab.": 6,
+    "Communes de 10 000 à 100 000 hab.": 10,
+    "Communes de plus de 100 000 hab.": 5,
+    "Un EPCI (hors métropole)": 33,
+    "Une métropole": 18,
+    "Un département": 25,
+    "Une région": 10,
+    "Autre": 75,
+}
+
 
 @dataclass(frozen=True)
 class PipelineRun:

@@ -8,27 +8,12 @@ import re
 import duckdb
 from conftest import (
     PUBLISHED_2023,
+    PUBLISHED_2023_GROUP_SIZES,
     REAL_LANDING_2023,
     PipelineRun,
     assert_no_personal_data,
     normalise,
 )
-
-# Published group sizes of the 2023 wave (methodology note §2.1).
-PUBLISHED_GROUP_SIZES = {
-    "Total": 191,
-    "Total hors communes < 3500 habitants": 182,
-    "Une commune": 30,
-    "Communes de moins de 3 500 hab.": 9,
-    "Communes de 3 500 à 10 000 hab.": 6,
-    "Communes de 10 000 à 100 000 hab.": 10,
-    "Communes de plus de 100 000 hab.": 5,
-    "Un EPCI (hors métropole)": 33,
-    "Une métropole": 18,
-    "Un département": 25,
-    "Une région": 10,
-    "Autre": 75,
-}
 
 
 def test_group_sizes_are_the_published_ones(real_2023_run: PipelineRun) -> None:
@@ -38,7 +23,7 @@ def test_group_sizes_are_the_published_ones(real_2023_run: PipelineRun) -> None:
                 "select distinct group_label, n_group from marts.survey_results where wave = 2023"
             ).fetchall()
         )
-    assert sizes == PUBLISHED_GROUP_SIZES
+    assert sizes == PUBLISHED_2023_GROUP_SIZES
 
 
 def test_every_published_2023_figure_is_reproduced(real_2023_run: PipelineRun) -> None:

@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import PUBLISHED_2023_GROUP_SIZES
 
 from barometre.sample import generate_sample_landing
 
@@ -24,16 +25,11 @@ REFERENCE = "survey/2023/respondents_reference.csv"
 
 EXPECTED_ROWS = 222
 EXPECTED_COLUMNS = 301
+# the sample keeps the real 2023 wave's group sizes: strata and categories other than communes
 EXPECTED_GROUPS = {
-    "Communes de moins de 3 500 hab.": 9,
-    "Communes de 3 500 à 10 000 hab.": 6,
-    "Communes de 10 000 à 100 000 hab.": 10,
-    "Communes de plus de 100 000 hab.": 5,
-    "Un EPCI (hors métropole)": 33,
-    "Une métropole": 18,
-    "Un département": 25,
-    "Une région": 10,
-    "Autre": 75,
+    group: size
+    for group, size in PUBLISHED_2023_GROUP_SIZES.items()
+    if not group.startswith(("Total", "Une commune"))
 }
 CATEGORY_LABELS = {
     "EPCI": "Un EPCI (hors métropole)",
