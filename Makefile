@@ -31,9 +31,9 @@ format: $(BIN)/barometre
 dev: $(BIN)/barometre
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/dagster dev
 
-## Regenerate the bundled synthetic sample landing folder
+## Regenerate the bundled synthetic sample landing folder (surveys and polls)
 sample: $(BIN)/barometre
-	$(BIN)/python -m barometre.sample sample_landing
+	$(BIN)/barometre sample sample_landing
 
 clean:
 	rm -rf warehouse dbt_project/target dbt_project/logs

@@ -71,7 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     rollback.set_defaults(handler=_rollback)
 
     sample = commands.add_parser("sample", help="write the synthetic sample landing folder")
-    sample.add_argument("out", type=Path, help="folder to write survey/<wave>/ into")
+    sample.add_argument(
+        "out", type=Path, help="folder to write survey/<wave>/ and poll/<wave>/ into"
+    )
     sample.set_defaults(handler=_sample)
     return parser
 
@@ -179,8 +181,9 @@ def _rollback(arguments: argparse.Namespace) -> int:
 
 def _sample(arguments: argparse.Namespace) -> int:
     from barometre.sample import generate_sample_landing
+    from barometre.sample_poll import generate_sample_polls
 
-    for path in generate_sample_landing(arguments.out):
+    for path in generate_sample_landing(arguments.out) + generate_sample_polls(arguments.out):
         console.print(f"wrote {path}")
     return 0
 

@@ -80,12 +80,26 @@ def mart_tables(connection: duckdb.DuckDBPyConnection, database: str) -> list[st
 
 
 def marts_fingerprint(connection: duckdb.DuckDBPyConnection, database: str) -> str:
-    """A hash of the marts' content: same content, same fingerprint, nothing to publish."""
+    """A hash of the marts' content: same content, same fingerprint, nothing to publish.
+
+    Floating-point columns are hashed rounded to 9 decimals: sums computed in parallel may
+    differ in their last bits from one build to the next without any change in the data.
+    """
     parts = []
     for table in mart_tables(connection, database):
+        columns = connection.execute(
+            "select column_name, data_type from duckdb_columns() "
+            "where database_name = ? and schema_name = ? and table_name = ? order by column_index",
+            [database, PUBLISHED_SCHEMA, table],
+        ).fetchall()
+        values = ", ".join(
+            f'round("{name}", 9)' if kind in ("DOUBLE", "FLOAT") else f'"{name}"'
+            for name, kind in columns
+        )
         (digest,) = connection.execute(
-            f"select md5(coalesce(string_agg(cast(t as varchar), chr(10) "
-            f"order by cast(t as varchar)), '')) from {database}.{PUBLISHED_SCHEMA}.{table} as t"
+            f"select md5(coalesce(string_agg(row_text, chr(10) order by row_text), '')) "
+            f"from (select cast(row({values}) as varchar) as row_text "
+            f"from {database}.{PUBLISHED_SCHEMA}.{table})"
         ).fetchone()
         parts.append(f"{table}:{digest}")
     (fingerprint,) = connection.execute("select md5(?)", ["|".join(parts)]).fetchone()

@@ -5,11 +5,12 @@ import dagster as dg
 from orchestration.assets import published_warehouse, raw_survey_exports
 from orchestration.checks import QUALITY_GATE
 from orchestration.dbt import barometre_dbt_models, dbt_resource
+from orchestration.poll_assets import raw_poll_exports
 from orchestration.progress import progress_logger
 from orchestration.resources import BarometreSettings
 
 defs = dg.Definitions(
-    assets=[raw_survey_exports, barometre_dbt_models, published_warehouse],
+    assets=[raw_survey_exports, raw_poll_exports, barometre_dbt_models, published_warehouse],
     asset_checks=QUALITY_GATE,
     resources={"dbt": dbt_resource, "barometre": BarometreSettings()},
     loggers={"console": dg.colored_console_logger, "barometre_progress": progress_logger},

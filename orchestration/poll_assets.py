@@ -1,0 +1,47 @@
+"""The public-opinion polls' raw layer: every wave's SPSS export loaded into the build database."""
+
+from collections.abc import Iterator
+
+import dagster as dg
+import duckdb
+
+from barometre.errors import LandingError
+from barometre.poll import POLL_RAW_TABLES, discover_poll_waves, load_poll_waves
+from orchestration.resources import BarometreSettings
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(["raw", table], group_name="raw", kinds={"duckdb"}, skippable=False)
+        for table in POLL_RAW_TABLES
+    ],
+)
+def raw_poll_exports(
+    context: dg.AssetExecutionContext, barometre: BarometreSettings
+) -> Iterator[dg.MaterializeResult]:
+    """Every poll wave's SPSS file (<landing>/poll/<wave>/*.sav) checked against its weight
+    variable (seeds/poll_waves.csv) and value labels, then loaded as it is into the raw schema;
+    unchanged files are not reloaded, a landing folder without poll/ loads no poll."""
+    try:
+        waves = discover_poll_waves(barometre.landing)
+        barometre.layout.build_db.parent.mkdir(parents=True, exist_ok=True)
+        with duckdb.connect(str(barometre.layout.build_db)) as connection:
+            loads = load_poll_waves(connection, waves)
+    except LandingError as error:
+        raise dg.Failure(description=str(error)) from error
+    if not loads:
+        context.log.info("no poll wave in the landing folder")
+    for load in loads:
+        context.log.info(f"poll wave {load.wave}: {load.status} ({load.row_count} respondents)")
+    metadata = {
+        "landing": str(barometre.landing),
+        "waves": dg.MetadataValue.json(
+            {
+                str(load.wave): {"status": load.status, "respondents": load.row_count}
+                for load in loads
+            }
+        ),
+        "reloaded": sum(load.status != "unchanged" for load in loads),
+    }
+    for table in POLL_RAW_TABLES:
+        yield dg.MaterializeResult(asset_key=["raw", table], metadata=metadata)
