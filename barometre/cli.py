@@ -70,6 +70,15 @@ def _parser() -> argparse.ArgumentParser:
     _warehouse_argument(rollback)
     rollback.set_defaults(handler=_rollback)
 
+    report = commands.add_parser(
+        "report", help="write the static HTML barometer from the published release"
+    )
+    _warehouse_argument(report)
+    report.add_argument(
+        "--out", type=Path, default=None, help="output folder (default: <warehouse>/report)"
+    )
+    report.set_defaults(handler=_report)
+
     sample = commands.add_parser("sample", help="write the synthetic sample landing folder")
     sample.add_argument(
         "out", type=Path, help="folder to write survey/<wave>/ and poll/<wave>/ into"
@@ -176,6 +185,19 @@ def _rollback(arguments: argparse.Namespace) -> int:
         console.print(f"[red]{error}[/red]", soft_wrap=True)
         return 1
     console.print(f"{layout.published_db} is release {release.release_id} again")
+    return 0
+
+
+def _report(arguments: argparse.Namespace) -> int:
+    from barometre.report import build_report
+
+    layout = settings.WarehouseLayout(arguments.warehouse.resolve())
+    if not layout.published_db.exists():
+        console.print(f"[red]no published release[/red]: {layout.published_db} does not exist")
+        return 1
+    out = (arguments.out or layout.root / "report").resolve()
+    pages = build_report(layout.published_db, out)
+    console.print(f"wrote {len(pages)} pages; open {pages[0]}", soft_wrap=True)
     return 0
 
 

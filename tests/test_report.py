@@ -1,0 +1,463 @@
+"""`barometre report`: the static barometer built from a real published release (the bundled
+sample run through the whole pipeline), its figures checked against the published marts, and
+its theme pages rendered in headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import PipelineRun
+from PIL import Image
+
+from barometre.report import build_report
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # this machine has no network: without these Chromium keeps trying to reach Google
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+BAR_BLUE = (0x1F, 0x5F, 0xA8)  # the first series' colour (report_charts.PALETTE[0])
+SMALL_REGION = "Une région"  # 10 respondents in the sample
+
+
+@dataclass
+class Chart:
+    attrs: dict[str, str]
+    marks: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return self.attrs["class"].split()[1]
+
+
+class PageParser(HTMLParser):
+    """The charts (with their marks and tooltips), element ids, links and text of a page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.charts: list[Chart] = []
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+        self.text: list[str] = []
+        self._chart: Chart | None = None
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        classes = values.get("class", "").split()
+        if "id" in values:
+            self.ids.add(values["id"])
+        if tag == "a" and "href" in values:
+            self.links.append(values["href"])
+        if tag == "svg" and "chart" in classes:
+            self._chart = Chart(values)
+            self.charts.append(self._chart)
+        elif self._chart is not None and "mark" in classes:
+            self._chart.marks.append((tag, values))
+        self._in_title = tag == "title" and self._chart is not None
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "svg":
+            self._chart = None
+        if tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        if self._in_title and self._chart is not None:
+            self._chart.titles.append(data)
+
+    def full_text(self) -> str:
+        return re.sub(r"\s+", " ", "".join(self.text))
+
+
+def parse(html: str) -> PageParser:
+    parser = PageParser()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def page(report: Path, name: str) -> PageParser:
+    return parse((report / name).read_text(encoding="utf-8"))
+
+
+def query(database: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def has_table(database: Path, table: str) -> bool:
+    schema, name = table.split(".")
+    return bool(
+        query(
+            database,
+            f"select 1 from duckdb_tables() where schema_name = '{schema}' "
+            f"and table_name = '{name}'",
+        )
+    )
+
+
+def writable_copy(published: Path, target: Path) -> Path:
+    """A private, writable copy of a published (read-only) release file, to derive variants."""
+    shutil.copyfile(published, target)
+    target.chmod(target.stat().st_mode | stat.S_IWUSR)
+    return target
+
+
+@pytest.fixture(scope="module")
+def report(sample_run: PipelineRun, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report written by the CLI, as a user would."""
+    out = tmp_path_factory.mktemp("report") / "site"
+    completed = subprocess.run(
+        [sys.executable, "-m", "barometre.cli", "report"]
+        + ["--warehouse", str(sample_run.warehouse), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "300"},
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert str(out / "index.html") in completed.stdout
+    return out
+
+
+def test_report_without_a_release_fails_clearly(tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "barometre.cli", "report", "--warehouse", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "300"},
+    )
+    assert completed.returncode == 1
+    assert "no published release" in completed.stdout
+    assert not (tmp_path / "report").exists()
+
+
+def test_one_page_per_theme_and_every_link_resolves(sample_run: PipelineRun, report: Path) -> None:
+    database = sample_run.published_db
+    survey_themes = {
+        t for (t,) in query(database, "select distinct theme from marts.survey_results")
+    }
+    expected = {f"survey-{t}.html" for t in survey_themes} | {"index.html", "codebook.html"}
+    if has_table(database, "marts.poll_results"):
+        poll_themes = {
+            t for (t,) in query(database, "select distinct theme from marts.poll_results")
+        }
+        expected |= {f"poll-{t}.html" for t in poll_themes}
+    if has_table(database, "marts.citizens_vs_authorities"):
+        expected.add("citoyens-collectivites.html")
+    assert {p.name for p in report.glob("*.html")} == expected
+
+    (release_id,) = query(database, "select release_id from meta.release")[0]
+    index = page(report, "index.html")
+    assert release_id in index.full_text()
+    assert set(index.links) >= expected - {"index.html"}
+    for name in expected:
+        for link in page(report, name).links:
+            target, _, anchor = link.partition("#")
+            assert (report / target).is_file(), f"{name}: broken link {link}"
+            if anchor:
+                assert anchor in page(report, target).ids, f"{name}: no #{anchor} in {target}"
+
+
+def survey_section(report: Path, theme: str, question_id: str) -> str:
+    """The part of a theme page about one question: from its heading to the next question."""
+    html = (report / f"survey-{theme}.html").read_text(encoding="utf-8")
+    return html.split(f'<h2 id="{question_id}">')[1].split("<section>")[0]
+
+
+def test_every_survey_question_has_its_chart_base_and_wording(
+    sample_run: PipelineRun, report: Path
+) -> None:
+    rows = query(
+        sample_run.published_db,
+        "select theme, question_id, any_value(question_text), "
+        "max(n_group) filter (where group_label = 'Total'), "
+        "max(n_group) filter (where group_label = 'Une métropole') "
+        "from marts.survey_results group by all",
+    )
+    assert len(rows) > 40
+    for theme, question_id, wording, total, metropoles in rows:
+        section = parse(survey_section(report, theme, question_id))
+        # the two main groups, then every group on demand, each with drawn marks
+        assert [c.attrs["data-question-id"] for c in section.charts][:2] == [question_id] * 2
+        assert all(chart.marks for chart in section.charts), question_id
+        text = section.full_text()
+        assert f"Base (2023) : Total : {total} répondants" in text
+        assert f"Une métropole : {metropoles} répondants" in text
+        assert f"Libellé (2023) : « {' '.join(wording.split())} »" in text
+
+
+def test_bars_are_the_published_percentages(sample_run: PipelineRun, report: Path) -> None:
+    theme, question_id, answer, pct = query(
+        sample_run.published_db,
+        "select theme, question_id, answer_label, pct from marts.survey_results "
+        "where question_type = 'single_choice' and group_label = 'Total' "
+        "order by question_order, answer_order limit 1",
+    )[0]
+    chart = next(
+        c
+        for c in page(report, f"survey-{theme}.html").charts
+        if c.attrs["data-question-id"] == question_id
+    )
+    # the first bar is the first answer for the first group; 560 px is the 0–100 % scale
+    tag, first = chart.marks[0]
+    assert tag == "rect"
+    assert float(first["width"]) == pytest.approx(max(560 * pct / 100, 1.0), abs=0.06)
+    assert f"Total : {round(pct)} %" in chart.titles
+    assert answer in "".join(page(report, f"survey-{theme}.html").text)
+
+
+def test_small_bases_are_flagged(sample_run: PipelineRun, report: Path) -> None:
+    sizes = dict(
+        query(
+            sample_run.published_db,
+            "select distinct group_label, n_group from marts.survey_results",
+        )
+    )
+    assert 0 < sizes[SMALL_REGION] < 30 and sizes["Total"] >= 30
+    theme, question_id = query(
+        sample_run.published_db,
+        "select theme, question_id from marts.survey_results order by question_order limit 1",
+    )[0]
+    main, _, all_groups = survey_section(report, theme, question_id).partition("<details>")
+    assert "Base faible" not in main.split("</figure>")[0]
+    warning = re.search(r'class="warning small-base">([^<]*)<', all_groups)
+    assert warning and f"{SMALL_REGION} (n = {sizes[SMALL_REGION]})" in warning.group(1)
+    assert "Total (n =" not in warning.group(1)
+
+
+def test_poll_weighted_beside_unweighted_with_interval(
+    sample_run: PipelineRun, report: Path
+) -> None:
+    database = sample_run.published_db
+    if not has_table(database, "marts.poll_results"):
+        pytest.skip("this release has no poll marts")
+    theme, question_id, wave, pct, n, base, low, high = query(
+        database,
+        "select theme, question_id, wave, pct_weighted, n_unweighted, base_unweighted, "
+        "ci95_low, ci95_high from marts.poll_results where breakdown_id = 'total' "
+        "and wave = (select max(wave) from marts.poll_results) "
+        "order by question_order, item_order, answer_order limit 1",
+    )[0]
+    html = (report / f"poll-{theme}.html").read_text(encoding="utf-8")
+    chart = next(c for c in parse(html).charts if c.attrs["data-question-id"] == question_id)
+    assert f"Pondéré : {round(pct)} %" in chart.titles
+    assert f"Non pondéré : {round(100 * n / base)} %" in chart.titles
+    interval = re.search(r'<path class="ci" d="M([\d.]+),[\d.]+ v8 M[\d.]+,[\d.]+ H([\d.]+)', html)
+    assert interval
+    assert float(interval.group(1)) == pytest.approx(560 * low / 100, abs=0.06)
+    assert float(interval.group(2)) == pytest.approx(560 * high / 100, abs=0.06)
+    assert f"Base ({wave}, Ensemble) : {base} personnes" in parse(html).full_text()
+
+    small = query(
+        database,
+        "select theme, group_label, base_unweighted from marts.poll_results "
+        "where small_base and wave = (select max(wave) from marts.poll_results) limit 1",
+    )
+    assert small, "the sample poll should have a small quota group (Corse)"
+    theme, group, size = small[0]
+    assert f"{group} (n = {size})" in page(report, f"poll-{theme}.html").full_text()
+
+
+def test_trend_lines_need_two_waves(sample_run: PipelineRun, report: Path, tmp_path: Path) -> None:
+    # the sample survey has one wave: no trend, and the page says why
+    survey_page = page(report, "survey-cybersecurity.html")
+    assert not [c for c in survey_page.charts if c.kind == "trend"]
+    assert "Une seule vague (2023) : pas de courbe" in survey_page.full_text()
+    # the sample poll has two waves (2022, 2024): lines with a point per wave
+    if has_table(sample_run.published_db, "marts.poll_results"):
+        trends = [
+            c
+            for p in report.glob("poll-*.html")
+            for c in parse(p.read_text()).charts
+            if c.kind == "trend"
+        ]
+        assert trends
+        for chart in trends:
+            tags = [tag for tag, _ in chart.marks]
+            assert tags.count("circle") >= tags.count("path") >= 1
+
+    # a release with a second survey wave (2023's figures, 10 points lower, as wave 2022)
+    database = writable_copy(sample_run.published_db, tmp_path / "two_waves.duckdb")
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(
+            "insert into marts.survey_results select * replace (2022 as wave, "
+            "greatest(pct - 10, 0) as pct) from marts.survey_results where wave = 2023"
+        )
+    build_report(database, tmp_path / "site")
+    parsed = page(tmp_path / "site", "survey-cybersecurity.html")
+    trends = [c for c in parsed.charts if c.kind == "trend"]
+    assert trends and "Une seule vague" not in parsed.full_text()
+    for chart in trends:
+        lines = [m for m in chart.marks if m[0] == "path"]
+        points = [m for m in chart.marks if m[0] == "circle"]
+        assert lines and len(points) == 2 * len(lines)
+        assert all(re.fullmatch(r"M[\d.]+,[\d.]+ L[\d.]+,[\d.]+", m[1]["d"]) for m in lines)
+
+
+def test_works_without_the_poll_marts(sample_run: PipelineRun, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build_report(sample_run.published_db, site)
+    database = writable_copy(sample_run.published_db, tmp_path / "survey_only.duckdb")
+    with duckdb.connect(str(database)) as connection:
+        for table in ("citizens_vs_authorities", "public_opinion", "poll_results"):
+            connection.execute(f"drop table if exists marts.{table}")
+    pages = build_report(database, site)
+    names = {p.name for p in pages}
+    assert not [n for n in names if n.startswith("poll-")]
+    assert "citoyens-collectivites.html" not in names
+    # pages of the previous build that this release no longer has are gone
+    assert {p.name for p in site.glob("*.html")} == names
+    assert "non publié" in page(site, "index.html").full_text()
+    assert "Sondage Ipsos" not in (site / "codebook.html").read_text(encoding="utf-8")
+
+
+def test_citizens_beside_authorities(sample_run: PipelineRun, report: Path) -> None:
+    database = sample_run.published_db
+    if not has_table(database, "marts.citizens_vs_authorities"):
+        pytest.skip("this release has no citizens_vs_authorities mart")
+    rows = query(
+        database,
+        "select s.theme, c.topic_label, c.citizens_pct, c.authorities_pct, c.authorities_base "
+        "from marts.citizens_vs_authorities c join (select distinct question_id, theme "
+        "from marts.survey_results) s on s.question_id = c.survey_question_id",
+    )
+    assert rows
+    comparisons = page(report, "citoyens-collectivites.html")
+    for theme, topic, citizens, authorities, base in rows:
+        for parsed in (comparisons, page(report, f"survey-{theme}.html")):
+            assert f"Citoyens et collectivités : {topic}" in parsed.full_text()
+            titles = {t for c in parsed.charts for t in c.titles}
+            assert f"Citoyens : {round(citizens)} %" in titles
+            assert f"Collectivités : {round(authorities)} %" in titles
+            assert f"base {base:.0f} répondants" in parsed.full_text()
+
+
+def test_codebook_lists_every_question_wave(sample_run: PipelineRun, report: Path) -> None:
+    html = (report / "codebook.html").read_text(encoding="utf-8")
+    rows = query(
+        sample_run.published_db,
+        "select question_id, wave, any_value(question_type), list(distinct item_label), "
+        "list(distinct answer_label) from marts.survey_results group by all",
+    )
+    for question_id, wave, question_type, items, answers in rows:
+        row = re.search(rf'<tr id="survey-{question_id}">(.*?)</tr>', html, flags=re.S)
+        assert row, question_id
+        cells = parse(row.group(1)).text
+        assert cells[:2] == [question_id, str(wave)]
+        assert question_type in cells
+        assert set(items) - {None} <= set(cells) and set(answers) <= set(cells), question_id
+    if has_table(sample_run.published_db, "marts.poll_results"):
+        poll = query(sample_run.published_db, "select distinct question_id from marts.poll_results")
+        assert {f"poll-{q}" for (q,) in poll} <= parse(html).ids
+
+
+def test_text_is_escaped_and_svg_well_formed(sample_run: PipelineRun, tmp_path: Path) -> None:
+    database = writable_copy(sample_run.published_db, tmp_path / "hostile.duckdb")
+    hostile = '<script>alert("x")</script> & <b>gras</b>'
+    with duckdb.connect(str(database)) as connection:
+        (question_id, theme) = connection.execute(
+            "select question_id, theme from marts.survey_results order by question_order limit 1"
+        ).fetchone()
+        connection.execute(
+            "update marts.survey_results set question_text = ?, answer_label = ? || answer_label "
+            "where question_id = ?",
+            [hostile, "<i>", question_id],
+        )
+    build_report(database, tmp_path / "site")
+    for path in (tmp_path / "site").glob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        assert "<script" not in html and "<b>" not in html and "<i>" not in html, path.name
+        for svg in re.findall(r"<svg\b.*?</svg>", html, flags=re.S):
+            ElementTree.fromstring(svg)  # raises on any unescaped text
+    text = page(tmp_path / "site", f"survey-{theme}.html").full_text()
+    assert hostile in text
+
+
+# --- in a browser ----------------------------------------------------------------------------
+
+
+def chromium(*arguments: str, user_data: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(CHROMIUM), *CHROMIUM_FLAGS, f"--user-data-dir={user_data}", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+def theme_pages(sample_run: PipelineRun, report: Path) -> Iterator[str]:
+    """The survey page that sets citizens beside authorities, and a poll page."""
+    rows = query(
+        sample_run.published_db,
+        "select theme from marts.survey_results where question_id = 'data_projects_by_domain'",
+    )
+    yield f"survey-{rows[0][0] if rows else 'cybersecurity'}.html"
+    yield from sorted(p.name for p in report.glob("poll-trust.html"))
+
+
+@pytest.mark.skipif(
+    not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing: apt-get install chromium"
+)
+def test_theme_pages_are_drawn_in_chromium(
+    sample_run: PipelineRun, report: Path, tmp_path: Path
+) -> None:
+    for name in theme_pages(sample_run, report):
+        url = (report / name).as_uri()
+        dumped = chromium("--dump-dom", url, user_data=tmp_path / "profile-dom")
+        assert dumped.returncode == 0, dumped.stderr[-2000:]
+        rendered = parse(dumped.stdout)
+        written = page(report, name)
+        # Chromium parsed every chart of the file, and each one holds drawn marks
+        assert len(rendered.charts) == len(written.charts) > 0
+        for chart in rendered.charts:
+            assert chart.marks, f"{name}: {chart.attrs['data-question-id']} has no mark"
+            for tag, attrs in chart.marks:
+                if tag == "rect":
+                    assert float(attrs["width"]) > 0 and float(attrs["height"]) > 0
+                elif tag == "circle":
+                    assert float(attrs["r"]) > 0
+                else:
+                    assert attrs["d"].startswith("M")
+
+        png = tmp_path / name.replace(".html", ".png")
+        shot = chromium(
+            f"--screenshot={png}", "--window-size=1280,2000", url, user_data=tmp_path / "profile"
+        )
+        assert shot.returncode == 0 and png.is_file(), shot.stderr[-2000:]
+        keep = os.environ.get("BAROMETRE_SCREENSHOT_DIR")
+        if keep:
+            Path(keep).mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(png, Path(keep) / png.name)
+        print(f"screenshot of {name}: {png}" + (f" (copied to {keep})" if keep else ""))
+        with Image.open(png) as image:
+            assert image.size == (1280, 2000)
+            counts = {colour: n for n, colour in image.convert("RGB").getcolors(1 << 24)}
+        bar_pixels = counts.get(BAR_BLUE, 0)
+        colours = set(counts)
+        # real charts: many colours (bars, text, legend), and thousands of pixels of bars
+        assert len(colours) > 50, f"{name}: the page looks blank"
+        assert bar_pixels > 5000, f"{name}: only {bar_pixels} pixels of bars"
