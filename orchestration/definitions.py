@@ -3,6 +3,7 @@
 import dagster as dg
 
 from orchestration.assets import published_warehouse, raw_survey_exports
+from orchestration.automation import fieldwork_daily_refresh, landing_sensor, refresh_job
 from orchestration.checks import QUALITY_GATE
 from orchestration.dbt import barometre_dbt_models, dbt_resource
 from orchestration.poll_assets import raw_poll_exports
@@ -12,6 +13,9 @@ from orchestration.resources import BarometreSettings
 defs = dg.Definitions(
     assets=[raw_survey_exports, raw_poll_exports, barometre_dbt_models, published_warehouse],
     asset_checks=QUALITY_GATE,
+    jobs=[refresh_job],
+    schedules=[fieldwork_daily_refresh],
+    sensors=[landing_sensor],
     resources={"dbt": dbt_resource, "barometre": BarometreSettings()},
     loggers={"console": dg.colored_console_logger, "barometre_progress": progress_logger},
 )
