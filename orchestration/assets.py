@@ -66,7 +66,7 @@ def published_warehouse(
         snapshotted = store_snapshots(layout, barometre.revised_waves)
         context.log.info(f"published release {result.release.release_id}")
         if snapshotted:
-            context.log.info(f"figures of wave(s) {snapshotted} stored as published snapshots")
+            context.log.info(f"published figures stored as snapshots: {', '.join(snapshotted)}")
     else:
         context.log.info(f"unchanged: release {result.release.release_id} is current")
     return dg.MaterializeResult(

@@ -10,7 +10,7 @@ from barometre.quality import (
     suite_names,
     write_report,
 )
-from barometre.snapshots import compare_with_snapshots
+from barometre.snapshots import SNAPSHOTS, SnapshotSpec, compare_with_snapshots
 from orchestration.assets import MART_KEYS
 from orchestration.resources import BarometreSettings
 
@@ -64,23 +64,27 @@ def personal_data_check(mart: dg.AssetKey) -> dg.AssetChecksDefinition:
     return _check
 
 
-@dg.asset_check(
-    asset=dg.AssetKey(["marts", "survey_results"]),
-    description="Figures already published for a wave are unchanged, unless the run revises it.",
-    blocking=True,
-)
-def published_figures_unchanged(
-    context: dg.AssetCheckExecutionContext, barometre: BarometreSettings
-) -> dg.AssetCheckResult:
-    differences = compare_with_snapshots(barometre.layout, barometre.revised_waves)
-    lines = [d.describe() for d in differences]
-    if differences:
-        lines.append(
-            "if this revision is intended, rerun with --revise "
-            + " ".join(str(d.wave) for d in differences)
-        )
-    description = "\n".join(lines) or "no published figure changes"
-    return _result(context, not differences, description, waves_changed=len(differences))
+def published_figures_check(spec: SnapshotSpec) -> dg.AssetChecksDefinition:
+    """Figures already published for a wave are unchanged, unless the run revises the wave."""
+
+    @dg.asset_check(
+        asset=dg.AssetKey(["marts", spec.table]),
+        name="published_figures_unchanged",
+        description="Figures already published for a wave are unchanged, unless revised.",
+        blocking=True,
+    )
+    def _check(
+        context: dg.AssetCheckExecutionContext, barometre: BarometreSettings
+    ) -> dg.AssetCheckResult:
+        differences = compare_with_snapshots(barometre.layout, spec, barometre.revised_waves)
+        lines = [d.describe() for d in differences]
+        if differences:
+            waves = " ".join(sorted({str(d.wave) for d in differences}))
+            lines.append(f"if this revision is intended, rerun with --revise {waves}")
+        description = "\n".join(lines) or "no published figure changes"
+        return _result(context, not differences, description, waves_changed=len(differences))
+
+    return _check
 
 
 def _result(
@@ -99,5 +103,5 @@ def _result(
 QUALITY_GATE = [
     *(expectation_suite_check(suite) for suite in suite_names()),
     *(personal_data_check(mart) for mart in MART_KEYS),
-    published_figures_unchanged,
+    *(published_figures_check(spec) for spec in SNAPSHOTS.values()),
 ]
