@@ -12,17 +12,12 @@ from barometre.publish import DEFAULT_KEEP_RELEASES, publish_marts
 from barometre.raw_store import RAW_TABLES, load_survey_wave
 from barometre.snapshots import store_snapshots
 from orchestration.dbt import barometre_dbt_models, mart_descriptions
-from orchestration.resources import BarometreSettings
+from orchestration.resources import BarometreSettings, raw_table_specs
 
 MART_KEYS = sorted(key for key in barometre_dbt_models.keys if key.path[0] == "marts")
 
 
-@dg.multi_asset(
-    specs=[
-        dg.AssetSpec(["raw", table], group_name="raw", kinds={"duckdb"}, skippable=False)
-        for table in RAW_TABLES
-    ],
-)
+@dg.multi_asset(specs=raw_table_specs(RAW_TABLES))
 def raw_survey_exports(
     context: dg.AssetExecutionContext, barometre: BarometreSettings
 ) -> Iterator[dg.MaterializeResult]:

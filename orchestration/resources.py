@@ -26,3 +26,11 @@ class BarometreSettings(dg.ConfigurableResource):
         if self.warehouse_dir:
             return settings.WarehouseLayout(Path(self.warehouse_dir).resolve())
         return settings.warehouse()
+
+
+def raw_table_specs(tables: tuple[str, ...] | list[str]) -> list[dg.AssetSpec]:
+    """The raw tables one loader writes, as the assets of its multi-asset."""
+    return [
+        dg.AssetSpec(["raw", table], group_name="raw", kinds={"duckdb"}, skippable=False)
+        for table in tables
+    ]
