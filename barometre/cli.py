@@ -203,9 +203,11 @@ def _report(arguments: argparse.Namespace) -> int:
 
 def _sample(arguments: argparse.Namespace) -> int:
     from barometre.sample import generate_sample_landing
+    from barometre.sample_calibrated import generate_calibrated_waves
     from barometre.sample_poll import generate_sample_polls
 
-    for path in generate_sample_landing(arguments.out) + generate_sample_polls(arguments.out):
+    written = generate_sample_landing(arguments.out) + generate_calibrated_waves(arguments.out)
+    for path in written + generate_sample_polls(arguments.out):
         console.print(f"wrote {path}")
     return 0
 

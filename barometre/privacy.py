@@ -30,9 +30,9 @@ with personal as (
     select {normalise_name} as value from raw.respondents_reference
 ),
 vocabulary as (
-    select question_text as value from codebook.survey_questions
+    select question_text as value from codebook.question_crosswalk
     union select item_label from codebook.survey_question_items
-    union select answer_label from codebook.survey_answer_options
+    union select answer_label from codebook.answer_crosswalk
 )
 select distinct value from personal
 where length(value) >= {min_length} and value <> 'N/A'
@@ -102,7 +102,7 @@ def _scan_column(connection: duckdb.DuckDBPyConnection, table: str, column: str)
                     and contains(published.value, p.value)
                     and published.value <> p.value
                     and published.value not in (
-                        select question_text from codebook.survey_questions
+                        select question_text from codebook.question_crosswalk
                         where question_text is not null
                     )
             )

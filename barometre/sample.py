@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from random import Random
 
-WAVE = "2023"
+WAVE = "2023"  # the wave this module's respondent mix reproduces (others: sample_calibrated)
 SEEDS_DIR = Path(__file__).resolve().parents[1] / "seeds"
 EXPORT_FILENAME = "results-survey-sample.csv"
 REFERENCE_FILENAME = "respondents_reference.csv"
@@ -148,6 +148,8 @@ THEME_PAGE_LABELS = {
 class Item:
     label: str
     kind: str  # choice | free_text
+    code: str = ""  # stable item code (survey_question_items.item_code)
+    subcode: str = ""  # LimeSurvey subquestion code, for waves whose headers carry codes
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,8 @@ class Question:
     shown_if: tuple[str, str] | None
     items: tuple[Item, ...]
     options: tuple[str, ...]
+    code: str = ""  # LimeSurvey question code, for waves whose headers carry codes (2022)
+    option_codes: tuple[str, ...] = ()  # answer_crosswalk.answer_code of each option
 
 
 @dataclass(frozen=True)
@@ -210,9 +214,9 @@ class Survey:
 # ---------------------------------------------------------------------------------------------
 
 
-def _read_seed(name: str) -> list[dict[str, str]]:
+def _read_seed(name: str, wave: str) -> list[dict[str, str]]:
     with (SEEDS_DIR / name).open(encoding="utf-8", newline="") as handle:
-        return [row for row in csv.DictReader(handle) if row["wave"] == WAVE]
+        return [row for row in csv.DictReader(handle) if row["wave"] == wave]
 
 
 def _ordered(rows: list[dict[str, str]], order_key: str) -> dict[str, list[dict[str, str]]]:
@@ -222,11 +226,11 @@ def _ordered(rows: list[dict[str, str]], order_key: str) -> dict[str, list[dict[
     return grouped
 
 
-def load_questions() -> list[Question]:
-    items = _ordered(_read_seed("survey_question_items.csv"), "item_order")
-    options = _ordered(_read_seed("survey_answer_options.csv"), "answer_order")
+def load_questions(wave: str) -> list[Question]:
+    items = _ordered(_read_seed("survey_question_items.csv", wave), "item_order")
+    options = _ordered(_read_seed("answer_crosswalk.csv", wave), "answer_order")
     questions = []
-    for row in _read_seed("survey_questions.csv"):
+    for row in _read_seed("question_crosswalk.csv", wave):
         qid = row["question_id"]
         parent, _, prefix = row["shown_if"].partition(":")
         questions.append(
@@ -237,15 +241,20 @@ def load_questions() -> list[Question]:
                 qtype=row["question_type"],
                 text=row["question_text"],
                 shown_if=(parent, prefix) if parent else None,
-                items=tuple(Item(i["item_label"], i["item_kind"]) for i in items.get(qid, [])),
+                items=tuple(
+                    Item(i["item_label"], i["item_kind"], i["item_code"], i["subquestion_code"])
+                    for i in items.get(qid, [])
+                ),
                 options=tuple(o["answer_label"] for o in options.get(qid, [])),
+                code=row["question_code"],
+                option_codes=tuple(o["answer_code"] for o in options.get(qid, [])),
             )
         )
     return sorted(questions, key=lambda q: q.order)
 
 
-def load_completeness_question_id() -> str:
-    return _read_seed("survey_waves.csv")[0]["completeness_question_id"]
+def load_completeness_question_id(wave: str) -> str:
+    return _read_seed("survey_waves.csv", wave)[0]["completeness_question_id"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -280,13 +289,23 @@ def _stem(question: Question) -> str:
 
 
 def question_headers(question: Question) -> list[str]:
+    """The export's headers: "<stem> [<item>]", or with codes "<code>[<sub>]. <stem> [<item>]"."""
     stem = _stem(question)
     if question.items:
         separator = ITEM_SEPARATORS[question.order % 3]
-        return [f"{stem}{separator}[{item.label}]" for item in question.items]
+        return [
+            f"{_code_prefix(question, item)}{stem}{separator}[{item.label}]"
+            for item in question.items
+        ]
     # Trailing spaces on some headers, as in the real export (never on the untitled column).
-    header = stem + " " if stem and question.order % 7 == 0 else stem
+    header = _code_prefix(question) + (stem + " " if stem and question.order % 7 == 0 else stem)
     return [header, f"filecount - {header}"] if question.qtype == "upload" else [header]
+
+
+def _code_prefix(question: Question, item: Item | None = None) -> str:
+    if not question.code:
+        return ""
+    return f"{question.code}[{item.subcode}]. " if item else f"{question.code}. "
 
 
 def _page_name(index: int, page: list[Question]) -> str:
@@ -296,23 +315,28 @@ def _page_name(index: int, page: list[Question]) -> str:
     return f"Page {index:02d} (exemple) - {THEME_PAGE_LABELS.get(page[0].theme, page[0].theme)}"
 
 
-def timing_headers(pages: list[list[Question]]) -> list[str]:
-    headers = ["Temps total :"]
+def timing_headers(pages: list[list[Question]], coded: bool = False) -> list[str]:
+    # A coded export names timings too ("interviewtime. Temps total :").
+    headers = [("interviewtime. " if coded else "") + "Temps total :"]
     for index, page in enumerate(pages, start=1):
-        headers.append(f"Durée pour le groupe : {_page_name(index, page)}")
-        headers.extend(f"Durée pour la question: Q{q.order:02d}" for q in page)
+        prefix = f"G{index}time. " if coded else ""
+        headers.append(f"{prefix}Durée pour le groupe : {_page_name(index, page)}")
+        headers.extend(
+            f"{q.code + 'time. ' if coded else ''}Durée pour la question: Q{q.order:02d}"
+            for q in page
+        )
     return headers
 
 
-def build_survey() -> Survey:
-    questions = load_questions()
-    survey = Survey(questions, split_pages(questions), load_completeness_question_id())
+def build_survey(wave: str = WAVE) -> Survey:
+    questions = load_questions(wave)
+    survey = Survey(questions, split_pages(questions), load_completeness_question_id(wave))
     for index, page in enumerate(survey.pages, start=1):
         survey.page_index.update((q.question_id, index) for q in page)
     for question in questions:
         survey.first_column[question.question_id] = len(survey.headers)
         survey.headers.extend(question_headers(question))
-    survey.headers.extend(timing_headers(survey.pages))
+    survey.headers.extend(timing_headers(survey.pages, coded=any(q.code for q in questions)))
     return survey
 
 

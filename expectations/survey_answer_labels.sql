@@ -1,5 +1,5 @@
 -- Every item and answer label of the results is in the wave's codebook (answer scales of
--- seeds/survey_answer_options.csv, items of seeds/survey_question_items.csv): a label outside
+-- seeds/answer_crosswalk.csv, items of seeds/survey_question_items.csv): a label outside
 -- it is label drift to map, not a new answer to publish silently.
 with labels as (
 
@@ -20,7 +20,7 @@ select
         else options.answer_label is not null
     end as in_codebook
 from labels
-left join codebook.survey_answer_options as options
+left join codebook.answer_crosswalk as options
     on labels.wave = options.wave
     and labels.question_id = options.question_id
     and labels.answer_label = options.answer_label

@@ -10,7 +10,7 @@ with columns as (
 expected as (
 
     select questions.wave, questions.question_id, questions.question_text
-    from codebook.survey_questions as questions
+    from codebook.question_crosswalk as questions
     where questions.wave in (select wave from raw.survey_loads)
 
 ),

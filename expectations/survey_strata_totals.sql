@@ -2,17 +2,17 @@
 -- "Une commune", and the total without communes under 3 500 inhabitants.
 with sizes as (
 
-    select distinct wave, group_label, n_group from marts.survey_results
+    select distinct results.wave, results.group_label, results.n_group, groups.group_kind
+    from marts.survey_results as results
+    inner join codebook.survey_groups as groups
+        on results.group_label = groups.group_label
 
 )
 
 select
     wave,
     sum(case when group_label = 'Total' then n_group else 0 end) as n_total,
-    sum(case when group_label in (
-        'Une commune', 'Un EPCI (hors métropole)', 'Une métropole', 'Un département',
-        'Une région', 'Autre'
-    ) then n_group else 0 end) as n_categories,
+    sum(case when group_kind = 'category' then n_group else 0 end) as n_categories,
     sum(case when group_label = 'Une commune' then n_group else 0 end) as n_communes,
     sum(case when group_label like 'Communes de %' then n_group else 0 end) as n_commune_strata,
     sum(case when group_label = 'Total hors communes < 3500 habitants' then n_group else 0 end)

@@ -115,11 +115,11 @@ def normalise(text: str) -> str:
 def _codebook_kinds() -> tuple[dict[str, str], set[str]]:
     """Question text -> type, and the questionnaire's own vocabulary (never respondent text)."""
     seeds = REPO_ROOT / "seeds"
-    with open(seeds / "survey_questions.csv", encoding="utf-8") as handle:
+    with open(seeds / "question_crosswalk.csv", encoding="utf-8") as handle:
         questions = list(csv.DictReader(handle))
     with open(seeds / "survey_question_items.csv", encoding="utf-8") as handle:
         items = list(csv.DictReader(handle))
-    with open(seeds / "survey_answer_options.csv", encoding="utf-8") as handle:
+    with open(seeds / "answer_crosswalk.csv", encoding="utf-8") as handle:
         options = list(csv.DictReader(handle))
     kinds = {q["question_text"]: q["question_type"] for q in questions}
     vocabulary = {q["question_text"] for q in questions}

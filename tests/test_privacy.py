@@ -32,11 +32,12 @@ def build_database(path: Path, published_labels: list[str]) -> Path:
             "create table raw.respondents_reference as "
             "select 'Mairie de Villefictive' as structure_name"
         )
-        c.execute("create table codebook.survey_questions as select 'Question ?' as question_text")
+        c.execute(
+            "create table codebook.question_crosswalk as select 'Question ?' as question_text"
+        )
         c.execute("create table codebook.survey_question_items as select 'Autre' as item_label")
         c.execute(
-            "create table codebook.survey_answer_options "
-            "as select 'Oui, tout à fait' as answer_label"
+            "create table codebook.answer_crosswalk as select 'Oui, tout à fait' as answer_label"
         )
         c.execute("create table marts.results (answer_label varchar, n integer)")
         for label in published_labels:

@@ -66,9 +66,9 @@ def ordered_seed(name: str, order: str) -> dict[str, list[dict[str, str]]]:
     return grouped
 
 
-QUESTIONS = sorted(read_seed("survey_questions.csv"), key=lambda r: int(r["question_order"]))
+QUESTIONS = sorted(read_seed("question_crosswalk.csv"), key=lambda r: int(r["question_order"]))
 ITEMS = ordered_seed("survey_question_items.csv", "item_order")
-OPTIONS = ordered_seed("survey_answer_options.csv", "answer_order")
+OPTIONS = ordered_seed("answer_crosswalk.csv", "answer_order")
 NR_ID = read_seed("survey_waves.csv")[0]["completeness_question_id"]
 
 

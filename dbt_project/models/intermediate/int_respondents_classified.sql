@@ -6,9 +6,35 @@
 --   3. category and commune stratum come from respondents_reference.csv, unmatched = "Autre".
 -- A response listed several times in the reference takes its first row in file order (what
 -- the Observatoire's join-then-deduplicate effectively kept).
+-- Waves classified by the respondents themselves (2022) take category and stratum from their
+-- answers, and deduplicate on the typed structure name.
 with responses as (
 
     select * from {{ ref('stg_limesurvey__responses') }}
+
+),
+
+waves as (
+
+    select * from {{ ref('survey_waves') }}
+
+),
+
+self_declared as (
+
+    select
+        answers.respondent_key,
+        max(mapping.category) as category,
+        max(mapping.stratum_label) as stratum_label
+    from {{ ref('stg_limesurvey__answers') }} as answers
+    inner join {{ ref('self_declared_structures') }} as mapping
+        on answers.wave = mapping.wave
+        and answers.question_id = mapping.question_id
+        and answers.answer_value = mapping.answer_label
+    inner join waves
+        on answers.wave = waves.wave
+        and waves.classification = 'self_declared'
+    group by answers.respondent_key
 
 ),
 
@@ -47,21 +73,29 @@ classified as (
         responses.response_id,
         responses.is_submitted,
         responses.last_page,
-        reference.normalised_name,
+        case
+            when waves.classification = 'self_declared' then responses.typed_name_key
+            else reference.normalised_name
+        end as normalised_name,
         reference.siren,
         reference.population,
-        reference.category,
+        coalesce(reference.category, self_declared.category) as category,
         coalesce(categories.category_label, 'Autre') as category_label,
+        self_declared.stratum_label as declared_stratum_label,
         coalesce(completeness_answers.answer_status = 'answered', false) as is_complete,
         -- an unmatched response has its five reference cells empty
         responses.n_empty_cells + coalesce(reference.n_empty_reference_cells, 5) as n_empty_cells
     from responses
+    left join waves
+        on responses.wave = waves.wave
     left join reference
         on responses.wave = reference.wave
         and responses.response_id = reference.response_id
         and reference.reference_rank = 1
+    left join self_declared
+        on responses.respondent_key = self_declared.respondent_key
     left join categories
-        on reference.category = categories.category
+        on coalesce(reference.category, self_declared.category) = categories.category
     left join completeness_answers
         on responses.respondent_key = completeness_answers.respondent_key
 
@@ -102,6 +136,7 @@ select
     category_label,
     case
         when category_label <> 'Une commune' then category_label
+        when declared_stratum_label is not null then declared_stratum_label
         when population < 3500 then 'Communes de moins de 3 500 hab.'
         when population < 10000 then 'Communes de 3 500 à 10 000 hab.'
         when population < 100000 then 'Communes de 10 000 à 100 000 hab.'

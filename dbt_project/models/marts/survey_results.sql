@@ -43,7 +43,9 @@ groups as (
     left join memberships
         on waves.wave = memberships.wave
         and survey_groups.group_label = memberships.group_label
-    group by waves.wave, survey_groups.group_label, survey_groups.group_order
+    group by waves.wave, survey_groups.group_label, survey_groups.group_order, survey_groups.group_kind
+    -- a category the wave does not use ("Un EPCI" after 2022, métropoles in 2022) is left out
+    having count(memberships.respondent_key) > 0 or survey_groups.group_kind = 'total'
 
 ),
 
@@ -73,7 +75,7 @@ answer_domain as (
         options.answer_label,
         options.answer_order
     from one_answer_columns
-    inner join {{ ref('survey_answer_options') }} as options
+    inner join {{ ref('answer_crosswalk') }} as options
         on one_answer_columns.wave = options.wave
         and one_answer_columns.question_id = options.question_id
 
@@ -86,7 +88,7 @@ answer_domain as (
         group_answers.answer_value as answer_label,
         1000 as answer_order
     from group_answers
-    left join {{ ref('survey_answer_options') }} as options
+    left join {{ ref('answer_crosswalk') }} as options
         on group_answers.wave = options.wave
         and group_answers.question_id = options.question_id
         and group_answers.answer_value = options.answer_label

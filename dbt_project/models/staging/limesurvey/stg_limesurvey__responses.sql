@@ -1,5 +1,7 @@
--- One row per raw response (complete or not) with its LimeSurvey metadata and the number of
--- empty cells over the whole record, used by the Observatoire's deduplication rule.
+-- One row per raw response (complete or not) with its LimeSurvey metadata, the number of
+-- empty cells over the whole record (used by the Observatoire's deduplication rule) and the
+-- structure name as typed, reduced to a matching key (upper case, whitespace collapsed) for
+-- waves that come without the Observatoire's reference file.
 with cells as (
 
     select * from {{ source('raw', 'survey_cells') }}
@@ -21,6 +23,7 @@ records as (
         max(case when columns.question_id = 'submitted_at' then cells.cell_value end) as submitted_at,
         max(case when columns.question_id = 'last_page' then cells.cell_value end) as last_page,
         max(case when columns.question_id = 'start_language' then cells.cell_value end) as start_language,
+        max(case when columns.question_id = 'structure_name' then cells.cell_value end) as structure_name,
         sum(case when trim(cells.cell_value) = '' then 1 else 0 end) as n_empty_cells
     from cells
     inner join columns
@@ -38,5 +41,6 @@ select
     nullif(submitted_at, '') is not null as is_submitted,
     {{ dbt.safe_cast("nullif(last_page, '')", api.Column.translate_type('integer')) }} as last_page,
     nullif(start_language, '') as start_language,
+    nullif(upper({{ normalise_whitespace('structure_name') }}), '') as typed_name_key,
     n_empty_cells
 from records
