@@ -1,0 +1,2 @@
+-- Theme mart: cybersecurity (survey question theme 'cybersecurity').
+{{ survey_theme_mart('cybersecurity') }}
