@@ -6,13 +6,14 @@ What is not random is how many respondents give each answer: the counts in
 ``sample_targets/survey_<wave>.csv`` are met exactly, per segment, so that the warehouse run on
 this sample reproduces the Observatoire's published figures for that wave (2022: every "Total"
 and "Total hors communes < 3500" count of single-choice and multi-select questions; 2024: the
-report's headline percentages).
+report's headline figures, listed in seeds/survey_report_figures.csv).
 
 A target row is ``question_id, item_code, answer_code, segment, n``: exactly ``n`` respondents
-of ``segment`` give that answer (multi-select: tick that item; answer ``not_shown``: the
-question is not shown to them). ``segment`` is a reporting group made of whole cells of the
-respondent mix (a commune stratum or a category), or ``rest`` for the respondents of no segment
-named for that question. Answers no target fixes are drawn at random among those left.
+of ``segment`` give that answer (array: on that row; multi-select: tick that item; answer
+``not_shown``: the question is not shown to them). ``segment`` is a reporting group made of
+whole cells of the respondent mix (a commune stratum or a category), or ``rest`` for the
+respondents of no segment named for that question. Answers no target fixes are drawn at
+random among those left.
 
 The respondent mix is the wave's ``seeds/expected_sample_sizes.csv``; a wave classified by
 ``self_declared`` answers gets the structure type and population band questions answered, a
@@ -166,8 +167,8 @@ class CalibratedAnswers:
 
     def fill(self) -> None:
         for question in self.survey.questions:
-            if question.qtype in ("single_choice", "multi_select") and question.question_id in (
-                self.targets
+            if question.qtype in ("single_choice", "array", "multi_select") and (
+                question.question_id in self.targets
             ):
                 self._fill_calibrated(question)
             else:
@@ -220,23 +221,39 @@ class CalibratedAnswers:
                 if respondent not in shown:
                     respondent.answers[question.question_id] = sample._hidden_cells(question)
             if question.qtype == "single_choice":
-                self._fill_single(question, shown, mine)
+                cells = self._choice_cells(question, len(shown), mine)
+                for respondent, cell in zip(shown, cells, strict=True):
+                    respondent.answers[question.question_id] = [cell]
+            elif question.qtype == "array":
+                self._fill_array(question, shown, mine)
             else:
                 self._fill_multi(question, shown, mine)
 
-    def _fill_single(self, question: Question, shown: list[Respondent], mine: list[Target]) -> None:
+    def _choice_cells(self, question: Question, n_shown: int, mine: list[Target]) -> list[str]:
+        """The answers of n_shown respondents to one single-choice question or array row."""
         cells: list[str] = []
         codes = dict(zip(question.option_codes, question.options, strict=True))
         for target in mine:
             cells += [codes[target.answer_code]] * target.n
-        if len(cells) > len(shown):
-            raise ValueError(f"{question.question_id}: targets exceed the {len(shown)} shown")
+        if len(cells) > n_shown:
+            raise ValueError(f"{question.question_id}: targets exceed the {n_shown} shown")
         free = [o for c, o in codes.items() if c not in {t.answer_code for t in mine}]
         # Respondents no target covers answer an untargeted option, or nothing if none is left.
-        cells += [self.rng.choice(free) if free else "" for _ in range(len(shown) - len(cells))]
+        cells += [self.rng.choice(free) if free else "" for _ in range(n_shown - len(cells))]
         self.rng.shuffle(cells)
-        for respondent, cell in zip(shown, cells, strict=True):
-            respondent.answers[question.question_id] = [cell]
+        return cells
+
+    def _fill_array(self, question: Question, shown: list[Respondent], mine: list[Target]) -> None:
+        """Rows without targets are answered at random; each targeted row meets its counts."""
+        for respondent in shown:
+            respondent.answers[question.question_id] = self._free_cells(question, respondent)
+        for index, item in enumerate(question.items):
+            row_targets = [t for t in mine if t.item_code == item.code]
+            if not row_targets:
+                continue
+            cells = self._choice_cells(question, len(shown), row_targets)
+            for respondent, cell in zip(shown, cells, strict=True):
+                respondent.answers[question.question_id][index] = cell
 
     def _fill_multi(self, question: Question, shown: list[Respondent], mine: list[Target]) -> None:
         for respondent in shown:
