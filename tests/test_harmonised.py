@@ -179,3 +179,33 @@ def test_codebook_states_each_question_per_wave(sample_run: PipelineRun) -> None
     assert rows[0][:3] == (2022, "G2Q00003", "new")
     assert rows[0][3] == "Oui / Non / Je ne sais pas"
     assert rows[1][1] is None and rows[1][2] == "scale_changed"
+
+
+def test_gdpr_trend_on_a_fixed_base(sample_run: PipelineRun) -> None:
+    """The report's trend: fully GDPR-compliant, without communes under 3 500 inhabitants,
+    27% in 2022 and 40% in 2024 (barometre 2024 report, "Droit des données publiques")."""
+    trend = dict(
+        query(
+            sample_run,
+            "select wave, pct_rounded from marts.law_and_governance "
+            "where question_id = 'gdpr_compliance' and answer_code = 'oui_tout_fait' "
+            "and group_label = 'Total hors communes < 3500 habitants'",
+        )
+    )
+    assert trend[2022] == 27
+    assert trend[2024] == 40
+
+
+def test_thirty_questions_are_asked_in_every_wave(sample_run: PipelineRun) -> None:
+    common = query(
+        sample_run,
+        """
+        select question_id from marts.codebook
+        where theme <> 'respondent'
+        group by question_id
+        having count(distinct wave) = (select count(distinct wave) from marts.codebook)
+        """,
+    )
+    waves = query(sample_run, "select count(distinct wave) from marts.codebook")[0][0]
+    assert waves == 3
+    assert len(common) >= 30, sorted(q for (q,) in common)
