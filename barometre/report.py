@@ -143,12 +143,16 @@ def load_published(published_db: Path) -> Published:
             return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
         release = rows("meta.release", [])
+        survey = rows(
+            "marts.survey_results",
+            ["question_order", "question_id", "wave", "item_order", "answer_order"],
+        )
+        codes = _harmonised_codes(connection)
+        for row in survey:
+            row.update(codes.get(_result_key(row), {}))
         return Published(
             release=release[0] if release else {},
-            survey=rows(
-                "marts.survey_results",
-                ["question_order", "question_id", "wave", "item_order", "answer_order"],
-            ),
+            survey=survey,
             poll=rows(
                 "marts.poll_results",
                 ["question_order", "question_id", "item_order", "wave", "answer_kind"]
@@ -192,6 +196,32 @@ def _is_poll_total(row: Row) -> bool:
 def _latest(by_wave: dict[int, list[Row]]) -> tuple[int, list[Row]]:
     wave = max(by_wave)
     return wave, by_wave[wave]
+
+
+HARMONISED_COLUMNS = ("item_code", "answer_code", "harmonised_label", "comparability")
+RESULT_KEY = ("wave", "question_id", "item_label", "answer_label", "group_label")
+
+
+def _harmonised_codes(connection: duckdb.DuckDBPyConnection) -> dict[tuple, Row]:
+    """Stable codes of every survey result, from the theme marts (the marts of the release
+    with a change_pts column), so trends follow an answer whose wording changed."""
+    marts = connection.execute(
+        "select table_name from duckdb_columns() where database_name = current_database() "
+        "and schema_name = 'marts' and column_name = 'change_pts' order by table_name"
+    ).fetchall()
+    if not marts:
+        return {}
+    columns = ", ".join(RESULT_KEY + HARMONISED_COLUMNS)
+    union = " union all ".join(f'select {columns} from marts."{name}"' for (name,) in marts)
+    codes = {}
+    for values in connection.execute(union).fetchall():
+        key, harmonised = values[: len(RESULT_KEY)], values[len(RESULT_KEY) :]
+        codes[key] = dict(zip(HARMONISED_COLUMNS, harmonised, strict=True))
+    return codes
+
+
+def _result_key(row: Row) -> tuple:
+    return tuple(row[column] for column in RESULT_KEY)
 
 
 # --- survey pages ----------------------------------------------------------------------------
@@ -314,19 +344,43 @@ def _survey_trend(question_id: str, by_wave: dict[int, list[Row]], question_type
         )
     present = [g for g in MAIN_GROUPS if all(_groups(rows).get(g) for rows in by_wave.values())]
     group = present[0] if present else "Total"
-    series: dict[str, dict[int, Point]] = defaultdict(dict)
-    for wave, rows in by_wave.items():
+    # one line per harmonised answer (and item): its wording may change from wave to wave
+    points: dict[tuple, dict[int, Point]] = defaultdict(dict)
+    labels: dict[tuple, str] = {}
+    for wave, rows in sorted(by_wave.items()):
         for row in _trend_rows([r for r in rows if r["group_label"] == group], question_type):
-            label = _category_label(row, question_type)
-            if question_type in STACKED_TYPES:
-                label = f"{row['item_label']} : {row['answer_label']}"
-            series[label][wave] = Point(row["pct"])
+            item = row.get("item_code") or row["item_label"]
+            answer = row.get("answer_code") or row["answer_label"]
+            label = row.get("harmonised_label") or row["answer_label"]
+            if question_type == "multi_select":
+                key, labels[item, None] = (item, None), _category_label(row, question_type)
+            elif question_type in STACKED_TYPES:
+                key, labels[item, answer] = (item, answer), f"{row['item_label']} : {label}"
+            else:
+                key, labels[None, answer] = (None, answer), label
+            points[key][wave] = Point(row["pct"])
     title = f"{by_wave[max(by_wave)][0]['question_text']} — évolution ({group})"
-    chart = line_chart(question_id, [Series(k, v) for k, v in series.items()], title)
+    series = [Series(labels[key], values) for key, values in points.items()]
+    chart = line_chart(question_id, series, title)
     sizes = " ; ".join(f"{w} : {_groups(r).get(group, 0)}" for w, r in sorted(by_wave.items()))
     caption = f'<p class="base">Base ({escape(group)}) : {escape(sizes)} répondants.</p>'
+    caption += _comparability_warning(by_wave)
     caption += _wordings({w: r[0]["question_text"] for w, r in by_wave.items()})
     return "<h3>Évolution</h3>" + _figure(chart, caption)
+
+
+def _comparability_warning(by_wave: dict[int, list[Row]]) -> str:
+    changed = [
+        str(wave)
+        for wave, rows in sorted(by_wave.items())
+        if rows[0].get("comparability") in ("scale_changed", "not_comparable")
+    ]
+    if not changed:
+        return ""
+    return (
+        f'<p class="note small-base">Question ou échelle modifiée en {", ".join(changed)} : '
+        "ces vagues ne se comparent pas directement à la précédente (voir le codebook).</p>"
+    )
 
 
 def _trend_rows(rows: list[Row], question_type: str) -> list[Row]:
