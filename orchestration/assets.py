@@ -12,12 +12,12 @@ from barometre.publish import DEFAULT_KEEP_RELEASES, publish_marts
 from barometre.raw_store import RAW_TABLES, load_survey_wave
 from barometre.snapshots import store_snapshots
 from orchestration.dbt import barometre_dbt_models, mart_descriptions
-from orchestration.resources import BarometreSettings, raw_table_specs
+from orchestration.resources import BUILD_DB_POOL, BarometreSettings, raw_table_specs
 
 MART_KEYS = sorted(key for key in barometre_dbt_models.keys if key.path[0] == "marts")
 
 
-@dg.multi_asset(specs=raw_table_specs(RAW_TABLES))
+@dg.multi_asset(specs=raw_table_specs(RAW_TABLES), pool=BUILD_DB_POOL)
 def raw_survey_exports(
     context: dg.AssetExecutionContext, barometre: BarometreSettings
 ) -> Iterator[dg.MaterializeResult]:
@@ -43,7 +43,7 @@ def raw_survey_exports(
         yield dg.MaterializeResult(asset_key=["raw", table], metadata=metadata)
 
 
-@dg.asset(group_name="published", deps=MART_KEYS, kinds={"duckdb", "parquet"})
+@dg.asset(group_name="published", deps=MART_KEYS, kinds={"duckdb", "parquet"}, pool=BUILD_DB_POOL)
 def published_warehouse(
     context: dg.AssetExecutionContext, barometre: BarometreSettings
 ) -> dg.MaterializeResult:

@@ -13,7 +13,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from barometre import settings
 from barometre.publish import TableDescription
-from orchestration.resources import BarometreSettings
+from orchestration.resources import BUILD_DB_POOL, BarometreSettings
 
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
 DBT_PROJECT = DbtProject(project_dir=settings.DBT_PROJECT_DIR, profiles_dir=settings.REPO_ROOT)
@@ -83,6 +83,7 @@ def _layer(dbt_resource_props: Mapping[str, Any]) -> str:
     manifest=ensure_manifest(),
     project=DBT_PROJECT,
     dagster_dbt_translator=BarometreDbtTranslator(),
+    pool=BUILD_DB_POOL,
 )
 def barometre_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, barometre: BarometreSettings
