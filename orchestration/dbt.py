@@ -63,8 +63,13 @@ def mart_descriptions(project: DbtProject = DBT_PROJECT) -> dict[str, TableDescr
     }
 
 
+# Groups named as the architecture names the layers; other folders give their own name.
+_LAYER_GROUPS = {"intermediate": "harmonised"}
+
+
 class BarometreDbtTranslator(DagsterDbtTranslator):
-    """Asset keys and groups that read like the architecture: layer / model."""
+    """Asset keys that read like the architecture (layer / model) and groups by layer, unless a
+    model names its own (`config.meta.dagster.group`, e.g. `marts_cybersecurity` for a theme)."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
@@ -73,7 +78,8 @@ class BarometreDbtTranslator(DagsterDbtTranslator):
         return dg.AssetKey([_layer(dbt_resource_props), dbt_resource_props["name"]])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        return _layer(dbt_resource_props)
+        layer = _layer(dbt_resource_props)
+        return super().get_group_name(dbt_resource_props) or _LAYER_GROUPS.get(layer, layer)
 
 
 def _layer(dbt_resource_props: Mapping[str, Any]) -> str:
