@@ -133,3 +133,9 @@ def test_the_webserver_serves_the_asset_graph_of_the_definitions(webserver: str)
     served = _served_graph(webserver)
     assert served, "the webserver serves no asset"
     assert served == _defined_graph()
+
+
+def test_the_webserver_instance_runs_one_build_database_step_at_a_time(webserver: str) -> None:
+    query = "{ instance { poolConfig { defaultPoolLimit poolGranularity } } }"
+    data = _post_graphql(webserver, query)
+    assert data["instance"]["poolConfig"] == {"defaultPoolLimit": 1, "poolGranularity": "op"}
