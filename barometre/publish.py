@@ -19,7 +19,7 @@ import json
 import os
 import shutil
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +33,8 @@ from barometre.settings import WarehouseLayout
 
 PUBLISHED_SCHEMA = "marts"
 RELEASE_FILE = "release.json"
+DOCS_FOLDER = "docs"  # the dbt docs site: <release>/docs/index.html
+DOCS_INDEX = "index.html"
 DEFAULT_KEEP_RELEASES = 5
 
 
@@ -128,8 +130,13 @@ def publish_marts(
     revised_waves: tuple[int, ...] = (),
     keep: int = DEFAULT_KEEP_RELEASES,
     descriptions: Mapping[str, TableDescription] | None = None,
+    write_docs: Callable[[Path], None] | None = None,
 ) -> PublishResult:
-    """Publish the build database's marts as a new release unless the current one holds them."""
+    """Publish the build database's marts as a new release unless the current one holds them.
+
+    `write_docs(folder)` writes the release's documentation site into `folder`; it runs once the
+    build database is closed here, so it may open it (dbt does).
+    """
     _remove_stale_temporaries(layout)
     layout.releases_dir.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(":memory:") as connection:
@@ -151,6 +158,8 @@ def publish_marts(
         staging = layout.releases_dir / f".tmp-{release.release_id}-{os.getpid()}"
         staging.mkdir()
         _write_release(connection, staging, tables, release, descriptions or {})
+    if write_docs is not None:
+        _write_docs(write_docs, staging / DOCS_FOLDER)
     os.replace(staging, layout.releases_dir / release.release_id)
     _fsync(layout.releases_dir)
     switch_to(layout, release.release_id)
@@ -231,11 +240,23 @@ def _write_release(
     (folder / RELEASE_FILE).write_text(
         json.dumps(_release_json(release), indent=2), encoding="utf-8"
     )
-    for path in [database, folder / RELEASE_FILE, *sorted((folder / "parquet").iterdir())]:
-        _fsync(path)
-        path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)  # published files are read-only
+    _seal([database, folder / RELEASE_FILE, *sorted((folder / "parquet").iterdir())])
     _fsync(folder / "parquet")
     _fsync(folder)
+
+
+def _write_docs(write_docs: Callable[[Path], None], folder: Path) -> None:
+    folder.mkdir()
+    write_docs(folder)
+    _seal(sorted(folder.iterdir()))
+    _fsync(folder)
+
+
+def _seal(paths: list[Path]) -> None:
+    """Flush to disk and make read-only: published files never change."""
+    for path in paths:
+        _fsync(path)
+        path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
 
 
 def _comment(

@@ -33,6 +33,11 @@ class WarehouseLayout:
         return self.root / "build" / "barometre_build.duckdb"
 
     @property
+    def dbt_artifacts_dir(self) -> Path:
+        """The last dbt build's manifest and parse state, reused to generate its docs."""
+        return self.root / "build" / "dbt_artifacts"
+
+    @property
     def published_db(self) -> Path:
         """What BI tools open: a hard link to the current release's database file."""
         return self.root / PUBLISHED_DB_NAME

@@ -1,23 +1,25 @@
 """Assets written in Python: the raw layer and the published warehouse."""
 
 from collections.abc import Iterator
+from functools import partial
 
 import dagster as dg
 import duckdb
+from dagster_dbt import DbtCliResource
 
 from barometre import settings
 from barometre.errors import LandingError
 from barometre.landing import discover_survey_waves
-from barometre.publish import DEFAULT_KEEP_RELEASES, publish_marts
+from barometre.publish import DEFAULT_KEEP_RELEASES, DOCS_FOLDER, DOCS_INDEX, publish_marts
 from barometre.raw_store import RAW_TABLES, load_survey_wave
 from barometre.snapshots import store_snapshots
-from orchestration.dbt import barometre_dbt_models, mart_descriptions
-from orchestration.resources import BarometreSettings, raw_table_specs
+from orchestration.dbt import barometre_dbt_models, mart_descriptions, write_dbt_docs
+from orchestration.resources import BUILD_DB_POOL, BarometreSettings, raw_table_specs
 
 MART_KEYS = sorted(key for key in barometre_dbt_models.keys if key.path[0] == "marts")
 
 
-@dg.multi_asset(specs=raw_table_specs(RAW_TABLES))
+@dg.multi_asset(specs=raw_table_specs(RAW_TABLES), pool=BUILD_DB_POOL)
 def raw_survey_exports(
     context: dg.AssetExecutionContext, barometre: BarometreSettings
 ) -> Iterator[dg.MaterializeResult]:
@@ -43,19 +45,20 @@ def raw_survey_exports(
         yield dg.MaterializeResult(asset_key=["raw", table], metadata=metadata)
 
 
-@dg.asset(group_name="published", deps=MART_KEYS, kinds={"duckdb", "parquet"})
+@dg.asset(group_name="published", deps=MART_KEYS, kinds={"duckdb", "parquet"}, pool=BUILD_DB_POOL)
 def published_warehouse(
-    context: dg.AssetExecutionContext, barometre: BarometreSettings
+    context: dg.AssetExecutionContext, barometre: BarometreSettings, dbt: DbtCliResource
 ) -> dg.MaterializeResult:
-    """The current release: <warehouse>/barometre.duckdb (opened read-only by BI tools) and
-    <warehouse>/current/parquet/, the audited marts published atomically as a new release
-    (only when their content changed)."""
+    """The current release: <warehouse>/barometre.duckdb (opened read-only by BI tools),
+    <warehouse>/current/parquet/ and the dbt docs site <warehouse>/current/docs/index.html, the
+    audited marts published atomically as a new release (only when their content changed)."""
     layout = barometre.layout
     result = publish_marts(
         layout,
         barometre.revised_waves,
         settings.keep_releases(DEFAULT_KEEP_RELEASES),
         mart_descriptions(),
+        write_docs=partial(write_dbt_docs, dbt, layout),
     )
     if result.status == "published":
         snapshotted = store_snapshots(layout, barometre.revised_waves)
@@ -69,6 +72,9 @@ def published_warehouse(
             "status": result.status,
             "release_id": result.release.release_id,
             "path": dg.MetadataValue.path(str(layout.published_db)),
+            "docs": dg.MetadataValue.path(
+                str(layout.releases_dir / result.release.release_id / DOCS_FOLDER / DOCS_INDEX)
+            ),
             "fingerprint": result.release.fingerprint,
             **{f"rows.{table}": count for table, count in result.release.row_counts.items()},
         }

@@ -12,7 +12,7 @@ from barometre.quality import (
 )
 from barometre.snapshots import SNAPSHOTS, SnapshotSpec, compare_with_snapshots
 from orchestration.assets import MART_KEYS
-from orchestration.resources import BarometreSettings
+from orchestration.resources import BUILD_DB_POOL, BarometreSettings
 
 
 def expectation_suite_check(suite: str) -> dg.AssetChecksDefinition:
@@ -24,6 +24,7 @@ def expectation_suite_check(suite: str) -> dg.AssetChecksDefinition:
         name=f"{suite}_expectations",
         description=meta.get("description"),
         blocking=True,
+        pool=BUILD_DB_POOL,
     )
     def _check(
         context: dg.AssetCheckExecutionContext, barometre: BarometreSettings
@@ -53,6 +54,7 @@ def personal_data_check(mart: dg.AssetKey) -> dg.AssetChecksDefinition:
         name="no_personal_data",
         description="No personal data or free text in any text column (values masked in reports).",
         blocking=True,
+        pool=BUILD_DB_POOL,
     )
     def _check(
         context: dg.AssetCheckExecutionContext, barometre: BarometreSettings
@@ -72,6 +74,7 @@ def published_figures_check(spec: SnapshotSpec) -> dg.AssetChecksDefinition:
         name="published_figures_unchanged",
         description="Figures already published for a wave are unchanged, unless revised.",
         blocking=True,
+        pool=BUILD_DB_POOL,
     )
     def _check(
         context: dg.AssetCheckExecutionContext, barometre: BarometreSettings

@@ -3,6 +3,7 @@
 import hashlib
 import json
 import os
+import shutil
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -12,13 +13,15 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from barometre import settings
-from barometre.publish import TableDescription
-from orchestration.resources import BarometreSettings
+from barometre.publish import DOCS_INDEX, TableDescription
+from orchestration.resources import BUILD_DB_POOL, BarometreSettings
 
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
 DBT_PROJECT = DbtProject(project_dir=settings.DBT_PROJECT_DIR, profiles_dir=settings.REPO_ROOT)
 
 _MANIFEST_INPUTS = ("dbt_project.yml", "models", "macros", "tests")
+# what `dbt docs generate --no-compile` reads from a build instead of parsing and compiling again
+_DOCS_INPUTS = ("manifest.json", "partial_parse.msgpack")
 
 
 def _project_digest() -> str:
@@ -60,8 +63,13 @@ def mart_descriptions(project: DbtProject = DBT_PROJECT) -> dict[str, TableDescr
     }
 
 
+# Groups named as the architecture names the layers; other folders give their own name.
+_LAYER_GROUPS = {"intermediate": "harmonised"}
+
+
 class BarometreDbtTranslator(DagsterDbtTranslator):
-    """Asset keys and groups that read like the architecture: layer / model."""
+    """Asset keys that read like the architecture (layer / model) and groups by layer, unless a
+    model names its own (`config.meta.dagster.group`, e.g. `marts_cybersecurity` for a theme)."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
@@ -70,7 +78,8 @@ class BarometreDbtTranslator(DagsterDbtTranslator):
         return dg.AssetKey([_layer(dbt_resource_props), dbt_resource_props["name"]])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        return _layer(dbt_resource_props)
+        layer = _layer(dbt_resource_props)
+        return super().get_group_name(dbt_resource_props) or _LAYER_GROUPS.get(layer, layer)
 
 
 def _layer(dbt_resource_props: Mapping[str, Any]) -> str:
@@ -83,13 +92,40 @@ def _layer(dbt_resource_props: Mapping[str, Any]) -> str:
     manifest=ensure_manifest(),
     project=DBT_PROJECT,
     dagster_dbt_translator=BarometreDbtTranslator(),
+    pool=BUILD_DB_POOL,
 )
 def barometre_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, barometre: BarometreSettings
 ) -> Iterator[Any]:
+    _point_dbt_at(barometre.layout)
+    build = dbt.cli(["build"], context=context)
+    yield from build.stream()
+    _keep_docs_inputs(build.target_path, barometre.layout.dbt_artifacts_dir)
+
+
+def write_dbt_docs(dbt: DbtCliResource, layout: settings.WarehouseLayout, folder: Path) -> None:
+    """dbt's documentation site of the last build (models, columns, tests, lineage, catalog) as
+    one self-contained page; dbt reuses the build's manifest and only reads the catalog
+    from the build database, which it closes on exit."""
+    artifacts = layout.dbt_artifacts_dir
+    if not (artifacts / "manifest.json").is_file():
+        raise dg.Failure(f"no dbt build artifacts in {artifacts}: materialise the dbt assets first")
+    _point_dbt_at(layout)
+    dbt.cli(
+        ["--quiet", "docs", "generate", "--static", "--no-compile"], target_path=artifacts
+    ).wait()
+    shutil.copyfile(artifacts / "static_index.html", folder / DOCS_INDEX)
+
+
+def _point_dbt_at(layout: settings.WarehouseLayout) -> None:
     # profiles.yml reads the build database's path from the environment of the dbt process
-    os.environ[settings.BUILD_DB_ENV] = str(barometre.layout.build_db)
-    yield from dbt.cli(["build"], context=context).stream()
+    os.environ[settings.BUILD_DB_ENV] = str(layout.build_db)
+
+
+def _keep_docs_inputs(target_path: Path, artifacts: Path) -> None:
+    artifacts.mkdir(parents=True, exist_ok=True)
+    for name in _DOCS_INPUTS:
+        shutil.copyfile(target_path / name, artifacts / name)
 
 
 dbt_resource = DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=str(DBT_EXECUTABLE))

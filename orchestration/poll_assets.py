@@ -7,10 +7,10 @@ import duckdb
 
 from barometre.errors import LandingError
 from barometre.poll import POLL_RAW_TABLES, discover_poll_waves, load_poll_waves
-from orchestration.resources import BarometreSettings, raw_table_specs
+from orchestration.resources import BUILD_DB_POOL, BarometreSettings, raw_table_specs
 
 
-@dg.multi_asset(specs=raw_table_specs(POLL_RAW_TABLES))
+@dg.multi_asset(specs=raw_table_specs(POLL_RAW_TABLES), pool=BUILD_DB_POOL)
 def raw_poll_exports(
     context: dg.AssetExecutionContext, barometre: BarometreSettings
 ) -> Iterator[dg.MaterializeResult]:

@@ -6,6 +6,11 @@ import dagster as dg
 
 from barometre import settings
 
+# Every asset and check reads or writes the build database, and DuckDB lets one process write
+# it with no other process reading it: they all share this pool, limited to one step at a time
+# by dagster.yaml (concurrency.pools.default_limit).
+BUILD_DB_POOL = "barometre_duckdb"
+
 
 class BarometreSettings(dg.ConfigurableResource):
     """Landing folder (read only) and warehouse folder; defaults come from the CLI's environment."""

@@ -16,7 +16,10 @@ def current_graph() -> str:
     from orchestration.definitions import defs
 
     graph = defs.resolve_asset_graph()
-    lines = [f"asset {key.to_user_string()}" for key in sorted(graph.get_all_asset_keys())]
+    lines = [
+        f"asset {key.to_user_string()} [{graph.get(key).group_name}]"
+        for key in sorted(graph.get_all_asset_keys())
+    ]
     lines += [
         f"check {check.asset_key.to_user_string()}:{check.name}"
         for check in sorted(graph.asset_check_keys, key=lambda c: (c.asset_key, c.name))
