@@ -13,6 +13,7 @@ from rich.console import Console
 
 from barometre import settings
 from barometre.errors import BarometreError
+from barometre.landing import discover_survey_waves, wave_folder_years
 from barometre.publish import DEFAULT_KEEP_RELEASES, current_release, list_releases, switch_to
 
 if TYPE_CHECKING:
@@ -104,7 +105,13 @@ def _run(arguments: argparse.Namespace) -> int:
     console.print(f"[bold]barometre run[/bold]  landing: {landing}  warehouse: {warehouse.root}")
 
     started = time.monotonic()
-    result = _execute_all_assets()
+    if not wave_folder_years(landing):
+        try:
+            discover_survey_waves(landing)  # says what is wrong with the landing's survey/
+        except BarometreError as error:
+            console.print(f"[red]failed[/red] raw_survey_exports: {error}", soft_wrap=True)
+            return 1
+    result = _execute_all_assets(wave_folder_years(landing))
     elapsed = time.monotonic() - started
     if result.success and not _failed_checks(result):
         release = current_release(warehouse)
@@ -118,14 +125,18 @@ def _run(arguments: argparse.Namespace) -> int:
     return 1
 
 
-def _execute_all_assets() -> ExecuteInProcessResult:
+def _execute_all_assets(waves: list[int]) -> ExecuteInProcessResult:
     import dagster as dg
 
     from orchestration.definitions import defs
+    from orchestration.partitions import register_waves
 
     job = defs.resolve_implicit_global_asset_job_def()
+    instance = dg.DagsterInstance.ephemeral()
     return job.execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(),
+        instance=instance,
+        # every survey wave of the landing is a partition, and this run covers them all
+        tags=register_waves(instance, waves),
         raise_on_error=False,
         # a concise progress display instead of Dagster's full console log
         run_config={"loggers": {"barometre_progress": {}}},

@@ -50,6 +50,14 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def wave_folder_years(landing: Path) -> list[int]:
+    """The years of the landing's survey/<year>/ folders, unchecked (the raw load checks them)."""
+    survey_dir = landing / "survey"
+    if not survey_dir.is_dir():
+        return []
+    return sorted(int(p.name) for p in survey_dir.iterdir() if p.is_dir() and p.name.isdigit())
+
+
 def discover_survey_waves(landing: Path) -> list[SurveyWaveFiles]:
     """List each wave's export and reference file, refusing ambiguous or misplaced files."""
     landing = landing.resolve()

@@ -1,6 +1,6 @@
 """Assets written in Python: the raw layer and the published warehouse."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import partial
 
 import dagster as dg
@@ -9,24 +9,31 @@ from dagster_dbt import DbtCliResource
 
 from barometre import settings
 from barometre.errors import LandingError
-from barometre.landing import discover_survey_waves
+from barometre.landing import SurveyWaveFiles, discover_survey_waves
 from barometre.publish import DEFAULT_KEEP_RELEASES, DOCS_FOLDER, DOCS_INDEX, publish_marts
 from barometre.raw_store import RAW_TABLES, load_survey_wave
 from barometre.snapshots import store_snapshots
 from orchestration.dbt import barometre_dbt_models, mart_descriptions, write_dbt_docs
+from orchestration.partitions import SURVEY_WAVES
 from orchestration.resources import BUILD_DB_POOL, BarometreSettings, raw_table_specs
 
 MART_KEYS = sorted(key for key in barometre_dbt_models.keys if key.path[0] == "marts")
 
 
-@dg.multi_asset(specs=raw_table_specs(RAW_TABLES), pool=BUILD_DB_POOL)
+@dg.multi_asset(
+    specs=raw_table_specs(RAW_TABLES),
+    pool=BUILD_DB_POOL,
+    partitions_def=SURVEY_WAVES,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+)
 def raw_survey_exports(
     context: dg.AssetExecutionContext, barometre: BarometreSettings
 ) -> Iterator[dg.MaterializeResult]:
-    """Every survey wave's LimeSurvey export and respondents_reference.csv, loaded as they are
-    into the raw schema of the build database; unchanged files are not reloaded."""
+    """The survey waves of the run (partitions), each a LimeSurvey export and its
+    respondents_reference.csv, loaded as they are into the raw schema of the build database;
+    unchanged files are not reloaded."""
     try:
-        waves = discover_survey_waves(barometre.landing)
+        waves = _partition_waves(discover_survey_waves(barometre.landing), context.partition_keys)
         barometre.layout.build_db.parent.mkdir(parents=True, exist_ok=True)
         with duckdb.connect(str(barometre.layout.build_db)) as connection:
             loads = [load_survey_wave(connection, wave) for wave in waves]
@@ -43,6 +50,20 @@ def raw_survey_exports(
     }
     for table in RAW_TABLES:
         yield dg.MaterializeResult(asset_key=["raw", table], metadata=metadata)
+
+
+def _partition_waves(
+    waves: list[SurveyWaveFiles], partition_keys: Sequence[str]
+) -> list[SurveyWaveFiles]:
+    """The landing's waves the run asked for; a partition without its folder is an error."""
+    by_key = {str(wave.wave): wave for wave in waves}
+    missing = sorted(set(partition_keys) - set(by_key))
+    if missing:
+        raise dg.Failure(
+            description=f"survey wave partition(s) {', '.join(missing)} have no folder in the "
+            "landing's survey/ (expected survey/<wave>/ with its export)"
+        )
+    return [by_key[key] for key in sorted(partition_keys)]
 
 
 @dg.asset(group_name="published", deps=MART_KEYS, kinds={"duckdb", "parquet"}, pool=BUILD_DB_POOL)

@@ -6,18 +6,26 @@ import hashlib
 import dagster as dg
 
 from barometre import settings
+from barometre.landing import wave_folder_years
+from orchestration.partitions import SURVEY_WAVES, every_wave_tags, new_waves
 
 # Every asset and check; a run is the same as `barometre run`.
 refresh_job = dg.define_asset_job("refresh_warehouse", selection=dg.AssetSelection.all())
 
+
 # Fieldwork runs from June to August (2023: 21 June - 31 August; 2024 poll: July).
-fieldwork_daily_refresh = dg.ScheduleDefinition(
-    name="fieldwork_daily_refresh",
+@dg.schedule(
     job=refresh_job,
     cron_schedule="0 6 * 6-8 *",
     execution_timezone="Europe/Paris",
     default_status=dg.DefaultScheduleStatus.STOPPED,
 )
+def fieldwork_daily_refresh(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+    """The whole refresh, every registered survey wave included."""
+    waves = context.instance.get_dynamic_partitions(SURVEY_WAVES.name)
+    if not waves:
+        return dg.SkipReason("no survey wave registered yet: the landing sensor registers them")
+    return dg.RunRequest(tags=every_wave_tags(waves))
 
 
 def landing_fingerprint() -> str:
@@ -38,8 +46,18 @@ def landing_fingerprint() -> str:
     job=refresh_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED
 )
 def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
-    """Starts a refresh when an export lands in, or changes in, the landing folder."""
+    """Starts a refresh when an export lands in, or changes in, the landing folder; a new wave
+    folder becomes a new survey_wave partition first."""
     fingerprint = landing_fingerprint()
     if fingerprint == context.cursor:
         return dg.SensorResult(skip_reason="nothing new in the landing folder")
-    return dg.SensorResult(run_requests=[dg.RunRequest(run_key=fingerprint)], cursor=fingerprint)
+    known = context.instance.get_dynamic_partitions(SURVEY_WAVES.name)
+    added = new_waves(context.instance, wave_folder_years(settings.landing_dir()))
+    waves = [*known, *added]
+    if not waves:
+        return dg.SensorResult(skip_reason="no survey wave folder in the landing yet")
+    return dg.SensorResult(
+        run_requests=[dg.RunRequest(run_key=fingerprint, tags=every_wave_tags(waves))],
+        dynamic_partitions_requests=[SURVEY_WAVES.build_add_request(added)] if added else [],
+        cursor=fingerprint,
+    )

@@ -6,14 +6,21 @@ import os
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 from conftest import SAMPLE_EXPORT, SAMPLE_LANDING, copy_landing
 
-from orchestration.automation import landing_sensor
+from orchestration.automation import fieldwork_daily_refresh, landing_sensor
+from orchestration.partitions import RANGE_END_TAG, RANGE_START_TAG, SURVEY_WAVES
+from orchestration.resources import BarometreSettings
 
 
-def evaluate(cursor: str | None) -> dg.SensorResult:
-    return landing_sensor(dg.build_sensor_context(cursor=cursor))
+def evaluate(cursor: str | None, instance: dg.DagsterInstance) -> dg.SensorResult:
+    result = landing_sensor(dg.build_sensor_context(cursor=cursor, instance=instance))
+    for request in result.dynamic_partitions_requests or []:
+        # what the sensor daemon does with the request
+        instance.add_dynamic_partitions(request.partitions_def_name, request.partition_keys)
+    return result
 
 
 def test_the_sensor_requests_a_refresh_only_when_the_landing_changes(
@@ -21,23 +28,61 @@ def test_the_sensor_requests_a_refresh_only_when_the_landing_changes(
 ) -> None:
     landing = copy_landing(SAMPLE_LANDING, tmp_path / "landing")
     monkeypatch.setenv("BAROMETRE_LANDING", str(landing))
+    instance = dg.DagsterInstance.ephemeral()
 
-    first = evaluate(None)
+    first = evaluate(None, instance)
     assert len(first.run_requests) == 1
-    unchanged = evaluate(first.cursor)
+    assert instance.get_dynamic_partitions(SURVEY_WAVES.name) == ["2022", "2023", "2024"]
+    assert first.run_requests[0].tags == {RANGE_START_TAG: "2022", RANGE_END_TAG: "2024"}
+    unchanged = evaluate(first.cursor, instance)
     assert not unchanged.run_requests
     assert unchanged.skip_reason is not None
 
     export = landing / SAMPLE_EXPORT
     export.write_bytes(export.read_bytes() + b"\n")
     os.utime(export, ns=(0, 1))  # another version of the export, as a copy would leave it
-    changed = evaluate(first.cursor)
+    changed = evaluate(first.cursor, instance)
     assert len(changed.run_requests) == 1
     assert changed.cursor != first.cursor
+    assert not changed.dynamic_partitions_requests, "no new wave, no new partition"
 
-    (landing / "survey" / "2024").mkdir()
-    (landing / "survey" / "2024" / "results.csv").write_text("ID de la réponse\n")
-    assert evaluate(changed.cursor).run_requests, "a new wave is a new refresh"
+    (landing / "survey" / "2025").mkdir()
+    (landing / "survey" / "2025" / "results.csv").write_text("ID de la réponse\n")
+    new_wave = evaluate(changed.cursor, instance)
+    assert new_wave.run_requests, "a new wave is a new refresh"
+    assert instance.get_dynamic_partitions(SURVEY_WAVES.name)[-1] == "2025", "and a partition"
+    assert new_wave.run_requests[0].tags[RANGE_END_TAG] == "2025"
+
+
+def test_the_schedule_refreshes_every_registered_wave(tmp_path: Path) -> None:
+    instance = dg.DagsterInstance.local_temp(str(tmp_path))
+    context = dg.build_schedule_context(instance=instance)
+    assert isinstance(fieldwork_daily_refresh(context), dg.SkipReason)
+    instance.add_dynamic_partitions(SURVEY_WAVES.name, ["2022", "2023"])
+    request = fieldwork_daily_refresh(dg.build_schedule_context(instance=instance))
+    assert request.tags == {RANGE_START_TAG: "2022", RANGE_END_TAG: "2023"}
+
+
+def test_a_backfill_of_one_wave_reloads_that_wave_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from orchestration.assets import raw_survey_exports
+
+    warehouse = tmp_path / "warehouse"
+    monkeypatch.setenv("BAROMETRE_LANDING", str(SAMPLE_LANDING))
+    monkeypatch.setenv("BAROMETRE_WAREHOUSE", str(warehouse))
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions(SURVEY_WAVES.name, ["2022", "2023", "2024"])
+    result = dg.materialize(
+        [raw_survey_exports],
+        partition_key="2023",
+        instance=instance,
+        resources={"barometre": BarometreSettings()},
+    )
+    assert result.success
+    with duckdb.connect(str(warehouse / "build" / "barometre_build.duckdb")) as connection:
+        loaded = connection.execute("select distinct wave from raw.survey_loads").fetchall()
+    assert loaded == [(2023,)]
 
 
 def test_schedule_and_sensor_run_the_whole_refresh() -> None:

@@ -17,7 +17,7 @@ def current_graph() -> str:
 
     graph = defs.resolve_asset_graph()
     lines = [
-        f"asset {key.to_user_string()} [{graph.get(key).group_name}]"
+        f"asset {key.to_user_string()} [{graph.get(key).group_name}]{_partitions(graph.get(key))}"
         for key in sorted(graph.get_all_asset_keys())
     ]
     lines += [
@@ -25,6 +25,11 @@ def current_graph() -> str:
         for check in sorted(graph.asset_check_keys, key=lambda c: (c.asset_key, c.name))
     ]
     return "\n".join(lines) + "\n"
+
+
+def _partitions(node: object) -> str:
+    partitions = getattr(node, "partitions_def", None)
+    return f" partitioned by {partitions.name}" if partitions is not None else ""
 
 
 def test_asset_graph_matches_the_snapshot() -> None:
