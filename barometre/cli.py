@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -14,6 +15,7 @@ from rich.console import Console
 from barometre import settings
 from barometre.errors import BarometreError
 from barometre.publish import DEFAULT_KEEP_RELEASES, current_release, list_releases, switch_to
+from barometre.run_state import RunInputs, record_successful_run, unchanged_release
 
 if TYPE_CHECKING:
     from dagster import DagsterEvent, ExecuteInProcessResult
@@ -58,6 +60,13 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_KEEP_RELEASES,
         metavar="N",
         help=f"releases to keep (default {DEFAULT_KEEP_RELEASES}; the current one is always kept)",
+    )
+    run.add_argument(
+        "--timings",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="write the start and end time of every step of the run to FILE (JSON)",
     )
     run.set_defaults(handler=_run)
 
@@ -104,9 +113,15 @@ def _run(arguments: argparse.Namespace) -> int:
     console.print(f"[bold]barometre run[/bold]  landing: {landing}  warehouse: {warehouse.root}")
 
     started = time.monotonic()
-    result = _execute_all_assets()
+    inputs = RunInputs(landing, warehouse, tuple(arguments.revise), arguments.keep)
+    unchanged = unchanged_release(inputs)
+    if unchanged is not None:
+        _report_unchanged(inputs, unchanged, arguments.timings)
+        return 0
+    result = _execute_all_assets(arguments.timings)
     elapsed = time.monotonic() - started
     if result.success and not _failed_checks(result):
+        record_successful_run(inputs)
         release = current_release(warehouse)
         release_id = release.release_id if release else "none"
         console.print(
@@ -118,18 +133,39 @@ def _run(arguments: argparse.Namespace) -> int:
     return 1
 
 
-def _execute_all_assets() -> ExecuteInProcessResult:
+def _report_unchanged(inputs: RunInputs, release_id: str, timings: Path | None) -> None:
+    """What a run would have found: every wave unchanged, no new release."""
+    console.print("nothing changed since the last successful run: Dagster and dbt not started")
+    for wave in inputs.waves("survey"):
+        console.print(f"    raw_survey_exports: wave {wave}: unchanged")
+    for wave in inputs.waves("poll"):
+        console.print(f"    raw_poll_exports: poll wave {wave}: unchanged")
+    console.print(f"    published_warehouse: unchanged: release {release_id} is current")
+    if timings is not None:
+        _write_timings(timings, [])
+
+
+def _execute_all_assets(timings: Path | None = None) -> ExecuteInProcessResult:
     import dagster as dg
 
     from orchestration.definitions import defs
+    from orchestration.progress import step_timings
 
     job = defs.resolve_implicit_global_asset_job_def()
-    return job.execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(),
+    instance = dg.DagsterInstance.ephemeral()
+    result = job.execute_in_process(
+        instance=instance,
         raise_on_error=False,
         # a concise progress display instead of Dagster's full console log
         run_config={"loggers": {"barometre_progress": {}}},
     )
+    if timings is not None:
+        _write_timings(timings, step_timings(instance, result.run_id))
+    return result
+
+
+def _write_timings(path: Path, steps: list[dict[str, object]]) -> None:
+    path.write_text(json.dumps({"steps": steps}, indent=2), encoding="utf-8")
 
 
 def _failed_checks(result: ExecuteInProcessResult) -> list[str]:

@@ -1,6 +1,5 @@
 """The dbt project as Dagster assets: one asset per seed and model, dbt tests as asset checks."""
 
-import hashlib
 import json
 import os
 import sys
@@ -13,6 +12,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from barometre import settings
 from barometre.publish import TableDescription
+from barometre.run_state import tree_digest
 from orchestration.resources import BarometreSettings
 
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
@@ -23,16 +23,9 @@ _MANIFEST_INPUTS = ("dbt_project.yml", "models", "macros", "tests")
 
 def _project_digest() -> str:
     """Hash of everything `dbt parse` reads, to skip the parse when nothing changed."""
-    digest = hashlib.sha256()
     roots = [settings.DBT_PROJECT_DIR / name for name in _MANIFEST_INPUTS]
     roots += [settings.SEEDS_DIR, settings.REPO_ROOT / "profiles.yml"]
-    for root in roots:
-        files = sorted(root.rglob("*")) if root.is_dir() else [root]
-        for path in files:
-            if path.is_file():
-                digest.update(str(path.relative_to(settings.REPO_ROOT)).encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return tree_digest(roots, settings.REPO_ROOT)
 
 
 def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
