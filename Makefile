@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
 
-.PHONY: run test lint format dev sample clean
+.PHONY: run test lint format dev sample bench clean
 
 $(BIN)/barometre: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ dev: $(BIN)/barometre
 ## Regenerate the bundled synthetic sample landing folder (surveys and polls)
 sample: $(BIN)/barometre
 	$(BIN)/barometre sample sample_landing
+
+## Benchmark full and no-op refreshes at scales 1, 10 and 100 against a bare-DuckDB baseline
+bench: $(BIN)/barometre
+	nice -n 10 $(BIN)/python -m benchmarks.run --json bench.json
 
 clean:
 	rm -rf warehouse dbt_project/target dbt_project/logs

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -15,6 +16,7 @@ from barometre import settings
 from barometre.errors import BarometreError
 from barometre.landing import discover_survey_waves, wave_folder_years
 from barometre.publish import DEFAULT_KEEP_RELEASES, current_release, list_releases, switch_to
+from barometre.run_state import RunInputs, record_successful_run, unchanged_release
 
 if TYPE_CHECKING:
     from dagster import DagsterEvent, ExecuteInProcessResult
@@ -59,6 +61,13 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_KEEP_RELEASES,
         metavar="N",
         help=f"releases to keep (default {DEFAULT_KEEP_RELEASES}; the current one is always kept)",
+    )
+    run.add_argument(
+        "--timings",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="write the start and end time of every step of the run to FILE (JSON)",
     )
     run.set_defaults(handler=_run)
 
@@ -105,15 +114,21 @@ def _run(arguments: argparse.Namespace) -> int:
     console.print(f"[bold]barometre run[/bold]  landing: {landing}  warehouse: {warehouse.root}")
 
     started = time.monotonic()
+    inputs = RunInputs(landing, warehouse, tuple(arguments.revise), arguments.keep)
+    unchanged = unchanged_release(inputs)
+    if unchanged is not None:
+        _report_unchanged(inputs, unchanged, arguments.timings)
+        return 0
     if not wave_folder_years(landing):
         try:
             discover_survey_waves(landing)  # says what is wrong with the landing's survey/
         except BarometreError as error:
             console.print(f"[red]failed[/red] raw_survey_exports: {error}", soft_wrap=True)
             return 1
-    result = _execute_all_assets(wave_folder_years(landing))
+    result = _execute_all_assets(wave_folder_years(landing), arguments.timings)
     elapsed = time.monotonic() - started
     if result.success and not _failed_checks(result):
+        record_successful_run(inputs)
         release = current_release(warehouse)
         release_id = release.release_id if release else "none"
         console.print(
@@ -125,15 +140,28 @@ def _run(arguments: argparse.Namespace) -> int:
     return 1
 
 
-def _execute_all_assets(waves: list[int]) -> ExecuteInProcessResult:
+def _report_unchanged(inputs: RunInputs, release_id: str, timings: Path | None) -> None:
+    """What a run would have found: every wave unchanged, no new release."""
+    console.print("nothing changed since the last successful run: Dagster and dbt not started")
+    for wave in inputs.waves("survey"):
+        console.print(f"    raw_survey_exports: wave {wave}: unchanged")
+    for wave in inputs.waves("poll"):
+        console.print(f"    raw_poll_exports: poll wave {wave}: unchanged")
+    console.print(f"    published_warehouse: unchanged: release {release_id} is current")
+    if timings is not None:
+        _write_timings(timings, [])
+
+
+def _execute_all_assets(waves: list[int], timings: Path | None = None) -> ExecuteInProcessResult:
     import dagster as dg
 
     from orchestration.definitions import defs
     from orchestration.partitions import register_waves
+    from orchestration.progress import step_timings
 
     job = defs.resolve_implicit_global_asset_job_def()
     instance = dg.DagsterInstance.ephemeral()
-    return job.execute_in_process(
+    result = job.execute_in_process(
         instance=instance,
         # every survey wave of the landing is a partition, and this run covers them all
         tags=register_waves(instance, waves),
@@ -141,6 +169,13 @@ def _execute_all_assets(waves: list[int]) -> ExecuteInProcessResult:
         # a concise progress display instead of Dagster's full console log
         run_config={"loggers": {"barometre_progress": {}}},
     )
+    if timings is not None:
+        _write_timings(timings, step_timings(instance, result.run_id))
+    return result
+
+
+def _write_timings(path: Path, steps: list[dict[str, object]]) -> None:
+    path.write_text(json.dumps({"steps": steps}, indent=2), encoding="utf-8")
 
 
 def _failed_checks(result: ExecuteInProcessResult) -> list[str]:

@@ -15,7 +15,9 @@ from pathlib import Path
 import duckdb
 
 EMAIL_PATTERN = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.]+"
-PHONE_PATTERN = r"(^|[^0-9])(\+33 ?|0)[1-9]([ .-]?[0-9]{2}){4}([^0-9]|$)"
+# Letters bound a number as digits do: a hexadecimal key (respondent_key) holds runs like
+# a0612345678b, which are no phone number (at 20,000 keys some do).
+PHONE_PATTERN = r"(^|[^0-9A-Za-z])(\+33 ?|0)[1-9]([ .-]?[0-9]{2}){4}([^0-9A-Za-z]|$)"
 MIN_LENGTH = 4
 MIN_EMBEDDED_LENGTH = 12  # a shorter text inside a published label may be a coincidence
 

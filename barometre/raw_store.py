@@ -21,6 +21,7 @@ from barometre.landing import (
 )
 
 RAW_TABLES = ("survey_loads", "survey_headers", "survey_cells", "respondents_reference")
+_CELLS_CHUNK_RECORDS = 2000
 
 _RAW_DDL = f"""
 create schema if not exists raw;
@@ -83,7 +84,6 @@ def load_survey_wave(connection: duckdb.DuckDBPyConnection, files: SurveyWaveFil
     # Parse and validate everything before touching the database.
     export = read_survey_export(files.export)
     reference = read_reference_table(files.reference) if files.reference else None
-    cells = _cells_frame(files.wave, len(export.header), export.records)
     headers = pd.DataFrame(
         {
             "wave": files.wave,
@@ -97,14 +97,13 @@ def load_survey_wave(connection: duckdb.DuckDBPyConnection, files: SurveyWaveFil
     try:
         for table in RAW_TABLES:
             connection.execute(f"delete from raw.{table} where wave = ?", [files.wave])
-        for table, frame in (
-            ("survey_headers", headers),
-            ("survey_cells", cells),
-            ("respondents_reference", reference_rows),
-        ):
-            connection.register("incoming", frame)
-            connection.execute(f"insert into raw.{table} select * from incoming")
-            connection.unregister("incoming")
+        width = len(export.header)
+        for first in range(0, len(export.records), _CELLS_CHUNK_RECORDS):
+            # a chunk at a time: one frame of every cell would need several times their memory
+            chunk = export.records[first : first + _CELLS_CHUNK_RECORDS]
+            _insert(connection, "survey_cells", _cells_frame(files.wave, width, chunk, first + 1))
+        _insert(connection, "survey_headers", headers)
+        _insert(connection, "respondents_reference", reference_rows)
         connection.execute(
             "insert into raw.survey_loads values (?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -125,11 +124,19 @@ def load_survey_wave(connection: duckdb.DuckDBPyConnection, files: SurveyWaveFil
     return WaveLoad(files.wave, "loaded", len(export.records), len(export.header))
 
 
-def _cells_frame(wave: int, width: int, records: list[list[str]]) -> pd.DataFrame:
+def _insert(connection: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    connection.register("incoming", frame)
+    connection.execute(f"insert into raw.{table} select * from incoming")
+    connection.unregister("incoming")
+
+
+def _cells_frame(wave: int, width: int, records: list[list[str]], first_row: int) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "wave": wave,
-            "source_row": [row for row in range(1, len(records) + 1) for _ in range(width)],
+            "source_row": [
+                row for row in range(first_row, first_row + len(records)) for _ in range(width)
+            ],
             "column_position": list(range(1, width + 1)) * len(records),
             "cell_value": [cell for record in records for cell in record],
         },

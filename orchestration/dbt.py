@@ -1,19 +1,22 @@
 """The dbt project as Dagster assets: one asset per seed and model, dbt tests as asset checks."""
 
-import hashlib
+import importlib.metadata
 import json
 import os
 import shutil
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from packaging import version
 
 from barometre import settings
 from barometre.publish import DOCS_INDEX, TableDescription
+from barometre.run_state import tree_digest
 from orchestration.resources import BUILD_DB_POOL, BarometreSettings
 
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
@@ -26,16 +29,9 @@ _DOCS_INPUTS = ("manifest.json", "partial_parse.msgpack")
 
 def _project_digest() -> str:
     """Hash of everything `dbt parse` reads, to skip the parse when nothing changed."""
-    digest = hashlib.sha256()
     roots = [settings.DBT_PROJECT_DIR / name for name in _MANIFEST_INPUTS]
     roots += [settings.SEEDS_DIR, settings.REPO_ROOT / "profiles.yml"]
-    for root in roots:
-        files = sorted(root.rglob("*")) if root.is_dir() else [root]
-        for path in files:
-            if path.is_file():
-                digest.update(str(path.relative_to(settings.REPO_ROOT)).encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return tree_digest(roots, settings.REPO_ROOT)
 
 
 def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
@@ -100,6 +96,7 @@ def barometre_dbt_models(
     _point_dbt_at(barometre.layout)
     build = dbt.cli(["build"], context=context)
     yield from build.stream()
+    _keep_partial_parse(build.target_path)
     _keep_docs_inputs(build.target_path, barometre.layout.dbt_artifacts_dir)
 
 
@@ -128,4 +125,30 @@ def _keep_docs_inputs(target_path: Path, artifacts: Path) -> None:
         shutil.copyfile(target_path / name, artifacts / name)
 
 
-dbt_resource = DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=str(DBT_EXECUTABLE))
+def _keep_partial_parse(run_target: Path) -> None:
+    """Keep the build's parse state where the next build starts from (dagster-dbt copies it
+    into each run's target folder). The state names the build database (the profile's path),
+    so the one from `dbt parse` would make every build on a warehouse parse the project anew."""
+    state = run_target / "partial_parse.msgpack"
+    if state.exists():
+        kept = DBT_PROJECT.project_dir / DBT_PROJECT.target_path / state.name
+        temporary = kept.with_suffix(".tmp")
+        shutil.copyfile(state, temporary)
+        temporary.replace(kept)
+
+
+class BarometreDbtCliResource(DbtCliResource):
+    """dagster-dbt's dbt CLI resource without two start-up costs of each invocation that the
+    pipeline does not need (each imports dbt anew, several seconds on a shared machine)."""
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        # instead of running `dbt --version`: the dbt beside this interpreter is this dbt-core
+        return version.parse(importlib.metadata.version("dbt-core"))
+
+    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:
+        # the in-process adapter only serves fetch_row_counts / fetch_column_metadata
+        return None
+
+
+dbt_resource = BarometreDbtCliResource(project_dir=DBT_PROJECT, dbt_executable=str(DBT_EXECUTABLE))

@@ -45,3 +45,19 @@ def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
     logger = logging.Logger("barometre_progress", level=logging.DEBUG)
     logger.addHandler(_ProgressHandler())
     return logger
+
+
+def step_timings(instance: dg.DagsterInstance, run_id: str) -> list[dict[str, object]]:
+    """Each step of a run with its start and end (Unix time, from the run's event log)."""
+    steps: dict[str, dict[str, object]] = {}
+    for entry in instance.all_logs(run_id):
+        event = entry.dagster_event
+        if event is None or not event.step_key:
+            continue
+        step = steps.setdefault(event.step_key, {"step": event.step_key})
+        if event.is_step_start:
+            step["start"] = entry.timestamp
+        elif event.is_step_success or event.is_step_failure or event.is_step_skipped:
+            step["end"] = entry.timestamp
+            step["status"] = event.event_type_value
+    return [step for step in steps.values() if "start" in step and "end" in step]

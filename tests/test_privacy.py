@@ -50,6 +50,12 @@ def test_questionnaire_labels_are_not_leaks(tmp_path: Path) -> None:
     assert scan_mart(database, "results") == []
 
 
+def test_a_hexadecimal_key_is_not_a_phone_number(tmp_path: Path) -> None:
+    keys = ["5e3fa0612345678b9c0d1e2f3a4b5c6d", "0612345678abcdef0123456789abcdef"]
+    database = build_database(tmp_path / "build.duckdb", keys)
+    assert scan_mart(database, "results") == []
+
+
 def test_personal_values_emails_phones_and_embedded_free_text_are_found(tmp_path: Path) -> None:
     leaks = [
         "Chargée de mission",

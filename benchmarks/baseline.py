@@ -1,0 +1,113 @@
+"""The bare-DuckDB baseline: the pipeline's transformations as one SQL script, no dbt, no Dagster.
+
+The script loads the survey exports and reference files with DuckDB's own CSV reader into the
+raw layout, then creates every dbt model, in dependency order, from the SQL dbt compiled for
+the pipeline's run (same views and tables, no tests, no quality gate, no publication). The poll
+.sav files have no SQL reader: their raw tables, the load metadata and the seeds are copied from
+the pipeline's build database beforehand, outside the timing.
+"""
+
+from __future__ import annotations
+
+import json
+from graphlib import TopologicalSorter
+from pathlib import Path
+
+import duckdb
+
+from barometre.landing import REFERENCE_COLUMNS, discover_survey_waves
+
+DATABASE_NAME = "barometre_build"  # the compiled SQL names its relations in this catalog
+_COPIED_SCHEMAS = ("raw", "codebook")
+_LOADED_BY_SCRIPT = ("survey_headers", "survey_cells", "respondents_reference")
+_NEVER_NULL = "\u0001barometre:no null"
+
+
+def latest_build_manifest(dbt_project: Path) -> Path:
+    """The manifest dbt wrote for the last `dbt build` (it holds the compiled SQL)."""
+    manifests = sorted(dbt_project.glob("target/*/manifest.json"), key=lambda p: p.stat().st_mtime)
+    if not manifests:
+        raise FileNotFoundError(f"no dbt build manifest under {dbt_project / 'target'}")
+    return manifests[-1]
+
+
+def prepare_database(pipeline_build_db: Path, out_dir: Path) -> Path:
+    """A database holding what the script does not build: seeds, poll raw tables, load rows."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    database = out_dir / f"{DATABASE_NAME}.duckdb"
+    database.unlink(missing_ok=True)
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(f"attach '{pipeline_build_db}' as pipeline (read_only)")
+        tables = connection.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "where database_name = 'pipeline' and schema_name in ?",
+            [list(_COPIED_SCHEMAS)],
+        ).fetchall()
+        for schema, table in tables:
+            connection.execute(f"create schema if not exists {schema}")
+            rows = "where false" if table in _LOADED_BY_SCRIPT else ""
+            connection.execute(
+                f'create table {schema}."{table}" as select * from pipeline.{schema}."{table}" '
+                f"{rows}"
+            )
+    return database
+
+
+def _survey_load_sql(landing: Path) -> list[str]:
+    statements = []
+    for files in discover_survey_waves(landing):
+        export = str(files.export).replace("'", "''")
+        # every cell is text, an empty one included (raw keeps "" apart from nothing)
+        csv = (
+            f"read_csv('{export}', header = false, all_varchar = true, quote = '\"', "
+            f"escape = '\"', delim = ',', nullstr = '{_NEVER_NULL}', parallel = false)"
+        )
+        numbered = f"select row_number() over () as row_number, * from {csv}"
+        cells = (
+            f"(unpivot export_{files.wave} on columns(* exclude (row_number)) "
+            "into name name value value)"
+        )
+        position = "cast(substr(name, 7) as integer) + 1"  # DuckDB names them column0...
+        statements += [
+            f"create temporary table export_{files.wave} as {numbered}",
+            f"insert into raw.survey_headers select {files.wave}, {position}, value "
+            f"from {cells} where row_number = 1",
+            f"insert into raw.survey_cells select {files.wave}, row_number - 1, {position}, "
+            f"value from {cells} where row_number > 1",
+        ]
+        if files.reference is not None:
+            reference = str(files.reference).replace("'", "''")
+            columns = ", ".join(f"coalesce({c}, '')" for c in REFERENCE_COLUMNS)
+            statements.append(
+                f"""insert into raw.respondents_reference
+                    select {files.wave}, row_number() over (), {columns}
+                    from read_csv('{reference}', all_varchar = true, header = true)"""
+            )
+    return statements
+
+
+def _model_sql(manifest_path: Path) -> list[str]:
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    models = {
+        key: node for key, node in manifest["nodes"].items() if node["resource_type"] == "model"
+    }
+    order = TopologicalSorter(
+        {
+            key: [d for d in node["depends_on"]["nodes"] if d in models]
+            for key, node in models.items()
+        }
+    ).static_order()
+    statements = []
+    for key in order:
+        node = models[key]
+        kind = "view" if node["config"]["materialized"] == "view" else "table"
+        statements.append(f"create schema if not exists {node['schema']}")
+        statements.append(
+            f"create or replace {kind} {node['relation_name']} as (\n{node['compiled_code']}\n)"
+        )
+    return statements
+
+
+def baseline_script(landing: Path, manifest_path: Path) -> str:
+    """One SQL script: the survey raw load, then every model in dependency order."""
+    return ";\n\n".join(_survey_load_sql(landing) + _model_sql(manifest_path)) + ";\n"
