@@ -48,11 +48,13 @@ class Release:
     waves: list[int]
     row_counts: dict[str, int]
     revised_waves: list[int]
+    # what the data is when it is not the Observatoire's (the bundled synthetic sample)
+    data_note: str = ""
 
     @classmethod
     def read(cls, folder: Path) -> Release:
         data = json.loads((folder / RELEASE_FILE).read_text(encoding="utf-8"))
-        return cls(**{name: data[name] for name in cls.__dataclass_fields__})
+        return cls(**{name: data[name] for name in cls.__dataclass_fields__ if name in data})
 
 
 @dataclass(frozen=True)
@@ -131,8 +133,12 @@ def publish_marts(
     keep: int = DEFAULT_KEEP_RELEASES,
     descriptions: Mapping[str, TableDescription] | None = None,
     write_docs: Callable[[Path], None] | None = None,
+    data_note: str = "",
 ) -> PublishResult:
     """Publish the build database's marts as a new release unless the current one holds them.
+
+    `data_note` says what the data is when it is not the Observatoire's (synthetic sample): it
+    goes into meta.release and release.json, and the report shows it.
 
     `write_docs(folder)` writes the release's documentation site into `folder`; it runs once the
     build database is closed here, so it may open it (dbt does).
@@ -154,6 +160,7 @@ def publish_marts(
             waves=waves,
             row_counts=_row_counts(connection, tables),
             revised_waves=sorted(revised_waves),
+            data_note=data_note,
         )
         staging = layout.releases_dir / f".tmp-{release.release_id}-{os.getpid()}"
         staging.mkdir()
@@ -226,7 +233,8 @@ def _write_release(
     connection.execute(
         "create table release.meta.release as select ? as release_id, ? as fingerprint, "
         "cast(? as timestamp) as published_at, ? as barometre_version, "
-        "cast(? as integer[]) as waves, cast(? as integer[]) as revised_waves",
+        "cast(? as integer[]) as waves, cast(? as integer[]) as revised_waves, "
+        "nullif(?, '') as data_note",
         [
             release.release_id,
             release.fingerprint,
@@ -234,6 +242,7 @@ def _write_release(
             __version__,
             release.waves,
             release.revised_waves,
+            release.data_note,
         ],
     )
     connection.execute("detach release")

@@ -67,7 +67,9 @@ h1{font-size:1.5rem}
 h2{font-size:1.15rem;margin-top:2.2rem;border-top:1px solid #ccd;padding-top:1rem}
 h3{font-size:1rem}figure{margin:1rem 0}figcaption{font-size:.8rem;color:#3b4650}
 figcaption p{margin:.2rem 0}.code{font-family:monospace;color:#5f6b75;font-size:.8rem}
-.warning{color:#8a4b00;font-weight:bold}.note{color:#5f6b75;font-style:italic;font-size:.85rem}
+.warning{color:#8a4b00;font-weight:bold}
+.data-note{background:#fff3cd;border:1px solid #8a4b00;padding:.5rem;font-weight:bold}
+.note{color:#5f6b75;font-style:italic;font-size:.85rem}
 svg.chart text{font-size:12px;fill:#1d2329}svg.chart text.inside{fill:#fff;font-size:11px}
 svg.chart .grid,svg.chart .axis{stroke:#c8ced4}
 svg.chart .ci{stroke:#1d2329;stroke-width:1.3;fill:none}
@@ -378,7 +380,7 @@ def _comparability_warning(by_wave: dict[int, list[Row]]) -> str:
     if not changed:
         return ""
     return (
-        f'<p class="note small-base">Question ou échelle modifiée en {", ".join(changed)} : '
+        f'<p class="warning scale-change">Question ou échelle modifiée en {", ".join(changed)} : '
         "ces vagues ne se comparent pas directement à la précédente (voir le codebook).</p>"
     )
 
@@ -593,12 +595,18 @@ def _comparison_block(rows: list[Row], heading: str = "h3") -> str:
         f" — {first['survey_item_label']}" if first.get("survey_item_label") else ""
     )
     base_kind = "répondants interrogés" if first["survey_base"] == "answered" else "répondants"
+    # each pair of waves has its own bases
+    citizens_bases = " ; ".join(
+        f"base {r['citizens_base_unweighted']} personnes (sondage {r['poll_wave']})" for r in rows
+    )
+    authorities_bases = " ; ".join(
+        f"base {r['authorities_base']:.0f} {base_kind} (enquête {r['survey_wave']})" for r in rows
+    )
     caption = "".join(
         [
-            f'<p class="base">Citoyens : « {escape(first["poll_answer_label"])} », base '
-            f"{first['citizens_base_unweighted']} personnes. Collectivités "
-            f"({escape(first['survey_group_label'])}) : « {escape(first['survey_answer_labels'])} "
-            f"», base {first['authorities_base']:.0f} {base_kind}.</p>",
+            f'<p class="base">Citoyens : « {escape(first["poll_answer_label"])} », '
+            f"{citizens_bases}. Collectivités ({escape(first['survey_group_label'])}) : "
+            f"« {escape(first['survey_answer_labels'])} », {authorities_bases}.</p>",
             f'<p class="wording">Sondage : « {escape(citizens)} »</p>',
             f'<p class="wording">Enquête : « {escape(authorities)} »</p>',
             f'<p class="note">{escape(first.get("note") or "")}</p>',
@@ -718,10 +726,16 @@ def _page(title: str, nav: str, body: str, release: Row, wide: bool = False) -> 
         '<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)} — Baromètre Data Publica</title><style>{CSS}</style></head>"
-        f"<body><nav>{nav}</nav><main{main_class}>"
+        f"<body><nav>{nav}</nav><main{main_class}>{_data_note(release)}"
         f"<h1>{escape(title)}</h1>{body}</main>"
         f"<footer>{escape(footer)}</footer></body></html>\n"
     )
+
+
+def _data_note(release: Row) -> str:
+    """A banner on every page of a release that is not the Observatoire's data."""
+    note = release.get("data_note")
+    return f'<p class="data-note" role="alert">{escape(note)}</p>' if note else ""
 
 
 def _nav(data: Published) -> str:

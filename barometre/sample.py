@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from random import Random
 
+from barometre import settings
+
 WAVE = "2023"  # the wave this module's respondent mix reproduces (others: sample_calibrated)
 SEEDS_DIR = Path(__file__).resolve().parents[1] / "seeds"
 EXPORT_FILENAME = "results-survey-sample.csv"
@@ -818,6 +820,27 @@ def generate_sample_landing(landing_dir: Path, seed: int = 2023) -> list[Path]:
         write_csv(wave_dir / EXPORT_FILENAME, survey.headers, [r.row for r in records]),
         write_csv(wave_dir / REFERENCE_FILENAME, REFERENCE_COLUMNS, reference),
     ]
+
+
+SYNTHETIC_NOTE = """\
+# SYNTHETIC sample data (fictive authorities, made-up answers), not the Observatoire's figures
+
+Everything in this folder is written by `barometre sample` (barometre/sample.py,
+barometre/sample_calibrated.py, barometre/sample_poll.py) from a seeded pseudo-random generator:
+the structures are fictive ("fictif"/"fictive" in every name), the contacts invented, and the
+answers made up so that the warehouse's cleaning and tabulation can be exercised and, for 2022
+and 2024, so that published figures come out. No row comes from a real respondent. Every
+release built from this folder carries the first line above in `meta.release.data_note` and
+`release.json`, and the report shows it on every page.
+"""
+
+
+def write_synthetic_marker(landing_dir: Path) -> Path:
+    """The marker that makes every release built from the folder say it is synthetic."""
+    path = Path(landing_dir) / settings.SYNTHETIC_MARKER
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(SYNTHETIC_NOTE, encoding="utf-8")
+    return path
 
 
 def main(argv: Sequence[str] | None = None) -> int:

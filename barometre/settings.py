@@ -11,6 +11,9 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 SEEDS_DIR = REPO_ROOT / "seeds"
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 SAMPLE_LANDING_DIR = REPO_ROOT / "sample_landing"
+# A landing folder holding this file is synthetic sample data: its first line says so in every
+# release built from it.
+SYNTHETIC_MARKER = "SYNTHETIC_SAMPLE.md"
 
 # The CLI sets these so that Dagster assets and dbt (a subprocess) see the same folders.
 LANDING_ENV = "BAROMETRE_LANDING"
@@ -76,3 +79,11 @@ def revised_waves() -> tuple[int, ...]:
 
 def keep_releases(default: int) -> int:
     return int(os.environ.get(KEEP_RELEASES_ENV, default))
+
+
+def synthetic_data_note(landing: Path) -> str:
+    """The first line of the landing's synthetic-data marker, or "" for real data."""
+    marker = landing / SYNTHETIC_MARKER
+    if not marker.is_file():
+        return ""
+    return marker.read_text(encoding="utf-8").splitlines()[0].lstrip("# ").strip()

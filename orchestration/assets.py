@@ -80,6 +80,7 @@ def published_warehouse(
         settings.keep_releases(DEFAULT_KEEP_RELEASES),
         mart_descriptions(),
         write_docs=partial(write_dbt_docs, dbt, layout),
+        data_note=settings.synthetic_data_note(barometre.landing),
     )
     if result.status == "published":
         snapshotted = store_snapshots(layout, barometre.revised_waves)

@@ -31,9 +31,11 @@ def test_publishes_the_marts(sample_run: PipelineRun) -> None:
                 "select table_name from duckdb_tables() where schema_name = 'marts'"
             ).fetchall()
         }
-        total = connection.execute(
-            "select distinct n_group from marts.survey_results where group_label = 'Total'"
+        totals = connection.execute(
+            "select distinct wave, n_group from marts.survey_results where group_label = 'Total' "
+            "order by wave"
         ).fetchall()
+        (note,) = connection.execute("select data_note from meta.release").fetchone()
         schemas = {
             name
             for (name,) in connection.execute("select schema_name from duckdb_schemas()").fetchall()
@@ -45,7 +47,10 @@ def test_publishes_the_marts(sample_run: PipelineRun) -> None:
     }
     assert {"survey_results", "respondents", "excluded_responses"} <= marts
     assert tables == marts, "every dbt mart, and only the marts, is published"
-    assert total == [(191,)]
+    assert totals == [(2022, 297), (2023, 191), (2024, 289)]
+    assert note.startswith("SYNTHETIC sample data"), "a sample release says it is synthetic"
+    release = json.loads((sample_run.warehouse / "current" / "release.json").read_text())
+    assert release["data_note"] == note
     assert "raw" not in schemas, "the raw layer (personal data) must never be published"
 
 

@@ -26,6 +26,11 @@ def test_group_sizes_are_the_published_ones(real_2023_run: PipelineRun) -> None:
     assert sizes == PUBLISHED_2023_GROUP_SIZES
 
 
+def test_the_real_release_carries_no_synthetic_note(real_2023_run: PipelineRun) -> None:
+    with duckdb.connect(str(real_2023_run.published_db), read_only=True) as connection:
+        assert connection.execute("select data_note from meta.release").fetchone() == (None,)
+
+
 def test_every_published_2023_figure_is_reproduced(real_2023_run: PipelineRun) -> None:
     with duckdb.connect(str(real_2023_run.published_db), read_only=True) as connection:
         rows = connection.execute(

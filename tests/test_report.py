@@ -175,6 +175,8 @@ def test_one_page_per_theme_and_every_link_resolves(sample_run: PipelineRun, rep
     assert release_id in index.full_text()
     assert set(index.links) >= expected - {"index.html"}
     for name in expected:
+        # every page of a release built from the synthetic sample says so
+        assert "SYNTHETIC sample data" in page(report, name).full_text(), name
         for link in page(report, name).links:
             target, _, anchor = link.partition("#")
             assert (report / target).is_file(), f"{name}: broken link {link}"
@@ -191,23 +193,27 @@ def survey_section(report: Path, theme: str, question_id: str) -> str:
 def test_every_survey_question_has_its_chart_base_and_wording(
     sample_run: PipelineRun, report: Path
 ) -> None:
+    # each question is charted in the latest wave that asked it
     rows = query(
         sample_run.published_db,
-        "select theme, question_id, any_value(question_text), "
+        "with latest as (select question_id, max(wave) as wave from marts.survey_results "
+        "group by question_id) "
+        "select theme, question_id, wave, any_value(question_text), "
         "max(n_group) filter (where group_label = 'Total'), "
         "max(n_group) filter (where group_label = 'Une métropole') "
-        "from marts.survey_results group by all",
+        "from marts.survey_results join latest using (question_id, wave) group by all",
     )
     assert len(rows) > 40
-    for theme, question_id, wording, total, metropoles in rows:
+    for theme, question_id, wave, wording, total, metropoles in rows:
         section = parse(survey_section(report, theme, question_id))
         # the two main groups, then every group on demand, each with drawn marks
         assert [c.attrs["data-question-id"] for c in section.charts][:2] == [question_id] * 2
         assert all(chart.marks for chart in section.charts), question_id
         text = section.full_text()
-        assert f"Base (2023) : Total : {total} répondants" in text
-        assert f"Une métropole : {metropoles} répondants" in text
-        assert f"Libellé (2023) : « {' '.join(wording.split())} »" in text
+        assert f"Base ({wave}) : Total : {total} répondants" in text
+        if metropoles is not None:  # 2022 had no métropole group
+            assert f"Une métropole : {metropoles} répondants" in text
+        assert f"Libellé ({wave}) : « {' '.join(wording.split())} »" in text
 
 
 def test_bars_are_the_published_percentages(sample_run: PipelineRun, report: Path) -> None:
@@ -215,6 +221,7 @@ def test_bars_are_the_published_percentages(sample_run: PipelineRun, report: Pat
         sample_run.published_db,
         "select theme, question_id, answer_label, pct from marts.survey_results "
         "where question_type = 'single_choice' and group_label = 'Total' "
+        "and wave = (select max(wave) from marts.survey_results) "  # charts show the latest
         "order by question_order, answer_order limit 1",
     )[0]
     chart = next(
@@ -282,11 +289,10 @@ def test_poll_weighted_beside_unweighted_with_interval(
     assert f"{group} (n = {size})" in page(report, f"poll-{theme}.html").full_text()
 
 
-def test_trend_lines_need_two_waves(sample_run: PipelineRun, report: Path, tmp_path: Path) -> None:
-    # the sample survey has one wave: no trend, and the page says why
-    survey_page = page(report, "survey-cybersecurity.html")
-    assert not [c for c in survey_page.charts if c.kind == "trend"]
-    assert "Une seule vague (2023) : pas de courbe" in survey_page.full_text()
+def test_trend_lines_follow_each_answer_across_waves(sample_run: PipelineRun, report: Path) -> None:
+    # a question asked in one wave only: no trend, and the page says why
+    ai_page = page(report, "survey-artificial_intelligence.html")
+    assert "Une seule vague (2024) : pas de courbe" in ai_page.full_text()
     # the sample poll has two waves (2022, 2024): lines with a point per wave
     if has_table(sample_run.published_db, "marts.poll_results"):
         trends = [
@@ -299,23 +305,20 @@ def test_trend_lines_need_two_waves(sample_run: PipelineRun, report: Path, tmp_p
         for chart in trends:
             tags = [tag for tag, _ in chart.marks]
             assert tags.count("circle") >= tags.count("path") >= 1
-
-    # a release with a second survey wave (2023's figures, 10 points lower, as wave 2022)
-    database = writable_copy(sample_run.published_db, tmp_path / "two_waves.duckdb")
-    with duckdb.connect(str(database)) as connection:
-        connection.execute(
-            "insert into marts.survey_results select * replace (2022 as wave, "
-            "greatest(pct - 10, 0) as pct) from marts.survey_results where wave = 2023"
-        )
-    build_report(database, tmp_path / "site")
-    parsed = page(tmp_path / "site", "survey-cybersecurity.html")
-    trends = [c for c in parsed.charts if c.kind == "trend"]
-    assert trends and "Une seule vague" not in parsed.full_text()
-    for chart in trends:
-        lines = [m for m in chart.marks if m[0] == "path"]
-        points = [m for m in chart.marks if m[0] == "circle"]
-        assert lines and len(points) == 2 * len(lines)
-        assert all(re.fullmatch(r"M[\d.]+,[\d.]+ L[\d.]+,[\d.]+", m[1]["d"]) for m in lines)
+    # the survey has three waves; the acculturation answers were reworded ("de la collectivité"
+    # became "de la structure"): still one line per harmonised answer, one point per wave
+    section = survey_section(report, "culture_skills", "data_culture_level")
+    (chart,) = [c for c in parse(section).charts if c.kind == "trend"]
+    lines = [m for m in chart.marks if m[0] == "path"]
+    points = [m for m in chart.marks if m[0] == "circle"]
+    answers, figures = query(
+        sample_run.published_db,
+        "select count(distinct answer_code), count(*) from marts.culture_and_skills "
+        "where question_id = 'data_culture_level' and group_label = 'Total'",
+    )[0]
+    assert len(lines) == answers
+    assert len(points) == figures
+    assert "2022 : 297 ; 2023 : 191 ; 2024 : 289" in section
 
 
 def test_works_without_the_poll_marts(sample_run: PipelineRun, tmp_path: Path) -> None:
@@ -364,10 +367,15 @@ def test_codebook_lists_every_question_wave(sample_run: PipelineRun, report: Pat
         "list(distinct answer_label) from marts.survey_results group by all",
     )
     for question_id, wave, question_type, items, answers in rows:
-        row = re.search(rf'<tr id="survey-{question_id}">(.*?)</tr>', html, flags=re.S)
-        assert row, question_id
+        # one row per question and wave; the question's first row carries its anchor
+        assert f'id="survey-{question_id}"' in html, question_id
+        row = re.search(
+            rf'<tr[^>]*><td class="code">{question_id}</td><td>{wave}</td>(.*?)</tr>',
+            html,
+            flags=re.S,
+        )
+        assert row, (question_id, wave)
         cells = parse(row.group(1)).text
-        assert cells[:2] == [question_id, str(wave)]
         assert question_type in cells
         assert set(items) - {None} <= set(cells) and set(answers) <= set(cells), question_id
     if has_table(sample_run.published_db, "marts.poll_results"):
