@@ -1,5 +1,7 @@
 -- One row per response and answer column, with the raw and the normalised value.
 -- Personal columns, free text and uploaded files are left out: they never leave the raw schema.
+-- A table, not a view: the models and tests reading it would each unpivot every cell again.
+{{ config(materialized='table') }}
 with cells as (
 
     select * from {{ source('raw', 'survey_cells') }}
