@@ -248,13 +248,9 @@ def _report(arguments: argparse.Namespace) -> int:
 
 
 def _sample(arguments: argparse.Namespace) -> int:
-    from barometre.sample import generate_sample_landing, write_synthetic_marker
-    from barometre.sample_calibrated import generate_calibrated_waves
-    from barometre.sample_poll import generate_sample_polls
+    from barometre.samples import write_sample_landing
 
-    written = generate_sample_landing(arguments.out) + generate_calibrated_waves(arguments.out)
-    written.append(write_synthetic_marker(arguments.out))
-    for path in written + generate_sample_polls(arguments.out):
+    for path in write_sample_landing(arguments.out):
         console.print(f"wrote {path}")
     return 0
 

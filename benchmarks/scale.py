@@ -20,8 +20,7 @@ import pyreadstat
 from barometre import settings
 from barometre.landing import REFERENCE_FILE_NAME, read_csv_table
 from barometre.poll import POLL_WAVES_SEED, read_wave_settings
-from barometre.sample import generate_sample_landing
-from barometre.sample_poll import generate_sample_polls
+from barometre.samples import write_sample_landing
 
 # Seed columns holding a number of respondents, multiplied with the landing's rows.
 SIZE_COLUMNS = {"expected_sample_sizes.csv": "n_respondents", POLL_WAVES_SEED: "n_expected"}
@@ -33,8 +32,7 @@ _COPY_IGNORED = shutil.ignore_patterns("target", "logs", "__pycache__", "*.pyc")
 
 def write_sample(out_dir: Path) -> Path:
     """The bundled synthetic sample, as `barometre sample` writes it."""
-    generate_sample_landing(out_dir)
-    generate_sample_polls(out_dir)
+    write_sample_landing(out_dir)
     return out_dir
 
 
@@ -63,14 +61,33 @@ def _id_stride(ids: list[int]) -> int:
 def _scale_survey_wave(export: Path, reference: Path, target: Path, factor: int) -> None:
     table = read_csv_table(export)
     stride = _id_stride([int(record[0]) for record in table.records])
+    # without a reference file, respondents are deduplicated on the name they typed
+    name_column = None if reference.exists() else _structure_name_column(table.header)
     with open(target / export.name, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(table.header)
         for replica in range(factor):
             for record in table.records:
-                writer.writerow([str(int(record[0]) + replica * stride), *record[1:]])
+                row = [str(int(record[0]) + replica * stride), *record[1:]]
+                if name_column is not None and replica and row[name_column]:
+                    row[name_column] += f" (benchmark replica {replica})"
+                writer.writerow(row)
     if reference.exists():
         _scale_reference(reference, target / REFERENCE_FILE_NAME, table.records, stride, factor)
+
+
+def _structure_name_column(header: list[str]) -> int:
+    """The export's "nom de votre structure/collectivité" column, found through the codebook."""
+    with open(settings.SEEDS_DIR / "question_crosswalk.csv", encoding="utf-8") as handle:
+        texts = {
+            r["question_text"]
+            for r in csv.DictReader(handle)
+            if r["question_id"] == "structure_name"
+        }
+    for position, name in enumerate(header):
+        if " ".join(name.split()).endswith(tuple(texts)):
+            return position
+    raise ValueError("the export has no structure name column: cannot keep replicas apart")
 
 
 def _scale_reference(
