@@ -3,6 +3,7 @@
 import hashlib
 import json
 import os
+import shutil
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -13,6 +14,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from barometre import settings
 from barometre.publish import TableDescription
+from barometre.spark_import import import_spark_tables
 from orchestration.resources import BarometreSettings
 
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
@@ -45,6 +47,16 @@ def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
     dbt.cli(["--quiet", "parse"], target_path=project.target_path).wait()
     stamp.write_text(digest)
     return project.manifest_path
+
+
+def built_relations(project: DbtProject = DBT_PROJECT) -> list[tuple[str, str]]:
+    """(schema, table) of every seed and model the project builds, from the manifest."""
+    manifest = json.loads(project.manifest_path.read_text(encoding="utf-8"))
+    return sorted(
+        (node["schema"], node["alias"])
+        for node in manifest["nodes"].values()
+        if node["resource_type"] in ("seed", "model")
+    )
 
 
 def mart_descriptions(project: DbtProject = DBT_PROJECT) -> dict[str, TableDescription]:
@@ -88,8 +100,18 @@ def barometre_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, barometre: BarometreSettings
 ) -> Iterator[Any]:
     # profiles.yml reads the build database's path from the environment of the dbt process
-    os.environ[settings.BUILD_DB_ENV] = str(barometre.layout.build_db)
-    yield from dbt.cli(["build"], context=context).stream()
+    layout = barometre.layout
+    os.environ[settings.BUILD_DB_ENV] = str(layout.build_db)
+    if barometre.engine == "duckdb":
+        yield from dbt.cli(["build"], context=context).stream()
+        return
+    os.environ[settings.RAW_PARQUET_ENV] = str(layout.raw_parquet_dir)
+    os.environ[settings.SPARK_DIR_ENV] = str(layout.spark_dir)
+    # Spark's catalog lives for one build: every table is written afresh
+    shutil.rmtree(layout.spark_dir, ignore_errors=True)
+    yield from dbt.cli(["build", "--target", "spark"], context=context).stream()
+    imported = import_spark_tables(layout.build_db, layout.spark_dir, built_relations())
+    context.log.info(f"{len(imported)} tables built on Spark copied into {layout.build_db}")
 
 
 dbt_resource = DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=str(DBT_EXECUTABLE))

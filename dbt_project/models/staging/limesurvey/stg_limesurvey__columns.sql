@@ -23,7 +23,7 @@ parsed as (
             when header = 'Temps total :' or header like 'Durée pour %' then 'timing'
         end as limesurvey_kind,
         -- "<stem> [<item>]": array row, multi-select item or ranking position
-        nullif(trim(regexp_extract(header, '\[([^\[\]]*)\]$', 1)), '') as item_label,
+        nullif(trim({{ regexp_extract_group('header', '\[([^\[\]]*)\]$', 1) }}), '') as item_label,
         case
             when header like 'filecount - %' then trim(substr(header, 13))
             else header
@@ -43,7 +43,7 @@ split as (
         item_label,
         case
             when item_label is null then header_without_prefix
-            else trim(regexp_extract(header_without_prefix, '^(.*?)\s*\[[^\[\]]*\]$', 1))
+            else trim({{ regexp_extract_group('header_without_prefix', '^(.*?)\s*\[[^\[\]]*\]$', 1) }})
         end as question_text
     from parsed
 
