@@ -52,5 +52,6 @@ def write_raw_parquet(
 def _copy(connection: duckdb.DuckDBPyConnection, query: str, path: Path) -> None:
     # written under a temporary name: a reader never sees half a file
     partial = path.with_name(f".{path.name}.partial")
-    connection.execute(f"copy ({query}) to '{partial}' (format parquet)")
+    target = str(partial).replace("'", "''")
+    connection.execute(f"copy ({query}) to '{target}' (format parquet)")
     partial.replace(path)

@@ -30,9 +30,10 @@ def import_spark_tables(
                     raise BarometreError(f"Spark wrote no table {schema}.{table} (in {folder})")
                 connection.execute(f'create schema if not exists "{schema}"')
                 _drop_view(connection, schema, table)
+                files = str(folder / "*.parquet").replace("'", "''")
                 connection.execute(
                     f'create or replace table "{schema}"."{table}" as '
-                    f"select * from read_parquet('{folder}/*.parquet')"
+                    f"select * from read_parquet('{files}')"
                 )
                 imported.append(f"{schema}.{table}")
             connection.commit()
