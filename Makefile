@@ -2,13 +2,15 @@
 VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
+# optional extras to install, e.g. `make test EXTRAS=dev,spark` (the Spark engine)
+EXTRAS ?= dev
 
 .PHONY: run test lint format dev sample bench clean
 
 $(BIN)/barometre: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	touch $@
 
 ## Set up (when needed) and run the whole pipeline on the bundled sample into ./warehouse

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import sys
@@ -69,6 +70,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write the start and end time of every step of the run to FILE (JSON)",
     )
+    run.add_argument(
+        "--engine",
+        choices=settings.ENGINES,
+        default=settings.ENGINES[0],
+        help="engine dbt builds the models with (default duckdb; spark needs the 'spark' extra)",
+    )
     run.set_defaults(handler=_run)
 
     releases = commands.add_parser("releases", help="list the kept releases")
@@ -104,6 +111,9 @@ def _warehouse_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def _run(arguments: argparse.Namespace) -> int:
+    if arguments.engine == "spark" and importlib.util.find_spec("pyspark") is None:
+        console.print("[red]--engine spark needs Spark[/red]: pip install -e '.[spark]', Java 17")
+        return 1
     landing = arguments.landing.resolve()
     warehouse = settings.WarehouseLayout(arguments.warehouse.resolve())
     os.environ[settings.LANDING_ENV] = str(landing)
@@ -111,10 +121,16 @@ def _run(arguments: argparse.Namespace) -> int:
     os.environ[settings.BUILD_DB_ENV] = str(warehouse.build_db)
     os.environ[settings.REVISE_WAVES_ENV] = ",".join(str(w) for w in arguments.revise)
     os.environ[settings.KEEP_RELEASES_ENV] = str(arguments.keep)
-    console.print(f"[bold]barometre run[/bold]  landing: {landing}  warehouse: {warehouse.root}")
+    os.environ[settings.ENGINE_ENV] = arguments.engine
+    console.print(
+        f"[bold]barometre run[/bold]  landing: {landing}  warehouse: {warehouse.root}  "
+        f"engine: {arguments.engine}"
+    )
 
     started = time.monotonic()
-    inputs = RunInputs(landing, warehouse, tuple(arguments.revise), arguments.keep)
+    inputs = RunInputs(
+        landing, warehouse, tuple(arguments.revise), arguments.keep, arguments.engine
+    )
     unchanged = unchanged_release(inputs)
     if unchanged is not None:
         _report_unchanged(inputs, unchanged, arguments.timings)

@@ -54,6 +54,7 @@ class RunInputs:
     warehouse: settings.WarehouseLayout
     revised_waves: tuple[int, ...]
     keep_releases: int
+    engine: str = "duckdb"
 
     def digest(self) -> str:
         landing = [self.landing / "survey", self.landing / "poll"]
@@ -68,6 +69,7 @@ class RunInputs:
                     else None,
                     "revised_waves": list(self.revised_waves),
                     "keep_releases": self.keep_releases,
+                    "engine": self.engine,
                 }
             ).encode()
         ).hexdigest()

@@ -21,6 +21,11 @@ WAREHOUSE_ENV = "BAROMETRE_WAREHOUSE"
 BUILD_DB_ENV = "BAROMETRE_BUILD_DB"
 REVISE_WAVES_ENV = "BAROMETRE_REVISE_WAVES"
 KEEP_RELEASES_ENV = "BAROMETRE_KEEP_RELEASES"
+# Which engine dbt builds the models with (`barometre run --engine`), and where Spark works.
+ENGINE_ENV = "BAROMETRE_ENGINE"
+ENGINES = ("duckdb", "spark")
+RAW_PARQUET_ENV = "BAROMETRE_RAW_PARQUET"
+SPARK_DIR_ENV = "BAROMETRE_SPARK_DIR"
 
 PUBLISHED_DB_NAME = "barometre.duckdb"
 
@@ -39,6 +44,16 @@ class WarehouseLayout:
     def dbt_artifacts_dir(self) -> Path:
         """The last dbt build's manifest and parse state, reused to generate its docs."""
         return self.root / "build" / "dbt_artifacts"
+
+    @property
+    def raw_parquet_dir(self) -> Path:
+        """The raw layer as Parquet, one folder per raw table and wave (private, like build_db)."""
+        return self.root / "build" / "raw_parquet"
+
+    @property
+    def spark_dir(self) -> Path:
+        """Spark's working folder: the tables a Spark build writes (rewritten by each build)."""
+        return self.root / "build" / "spark"
 
     @property
     def published_db(self) -> Path:
@@ -75,6 +90,14 @@ def warehouse() -> WarehouseLayout:
 def revised_waves() -> tuple[int, ...]:
     """Waves whose already published figures this run may change (`barometre run --revise`)."""
     return tuple(int(w) for w in os.environ.get(REVISE_WAVES_ENV, "").split(",") if w)
+
+
+def engine() -> str:
+    """The engine dbt builds with: DuckDB unless the run asks for Spark."""
+    name = os.environ.get(ENGINE_ENV, ENGINES[0])
+    if name not in ENGINES:
+        raise ValueError(f"{ENGINE_ENV}={name!r}: expected one of {', '.join(ENGINES)}")
+    return name
 
 
 def keep_releases(default: int) -> int:

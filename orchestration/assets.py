@@ -11,6 +11,7 @@ from barometre import settings
 from barometre.errors import LandingError
 from barometre.landing import SurveyWaveFiles, discover_survey_waves
 from barometre.publish import DEFAULT_KEEP_RELEASES, DOCS_FOLDER, DOCS_INDEX, publish_marts
+from barometre.raw_parquet import write_raw_parquet
 from barometre.raw_store import RAW_TABLES, load_survey_wave
 from barometre.snapshots import store_snapshots
 from orchestration.dbt import barometre_dbt_models, mart_descriptions, write_dbt_docs
@@ -37,6 +38,7 @@ def raw_survey_exports(
         barometre.layout.build_db.parent.mkdir(parents=True, exist_ok=True)
         with duckdb.connect(str(barometre.layout.build_db)) as connection:
             loads = [load_survey_wave(connection, wave) for wave in waves]
+            write_raw_parquet(connection, RAW_TABLES, barometre.layout.raw_parquet_dir)
     except LandingError as error:
         raise dg.Failure(description=str(error)) from error
     for load in loads:

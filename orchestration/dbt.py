@@ -17,6 +17,7 @@ from packaging import version
 from barometre import settings
 from barometre.publish import DOCS_INDEX, TableDescription
 from barometre.run_state import tree_digest
+from barometre.spark_import import import_spark_tables
 from orchestration.resources import BUILD_DB_POOL, BarometreSettings
 
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
@@ -44,6 +45,16 @@ def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
     dbt.cli(["--quiet", "parse"], target_path=project.target_path).wait()
     stamp.write_text(digest)
     return project.manifest_path
+
+
+def built_relations(project: DbtProject = DBT_PROJECT) -> list[tuple[str, str]]:
+    """(schema, table) of every seed and model the project builds, from the manifest."""
+    manifest = json.loads(project.manifest_path.read_text(encoding="utf-8"))
+    return sorted(
+        (node["schema"], node["alias"])
+        for node in manifest["nodes"].values()
+        if node["resource_type"] in ("seed", "model")
+    )
 
 
 def mart_descriptions(project: DbtProject = DBT_PROJECT) -> dict[str, TableDescription]:
@@ -93,11 +104,22 @@ def _layer(dbt_resource_props: Mapping[str, Any]) -> str:
 def barometre_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, barometre: BarometreSettings
 ) -> Iterator[Any]:
-    _point_dbt_at(barometre.layout)
-    build = dbt.cli(["build"], context=context)
-    yield from build.stream()
+    layout = barometre.layout
+    _point_dbt_at(layout)
+    if barometre.engine == "duckdb":
+        build = dbt.cli(["build"], context=context)
+        yield from build.stream()
+    else:
+        os.environ[settings.RAW_PARQUET_ENV] = str(layout.raw_parquet_dir)
+        os.environ[settings.SPARK_DIR_ENV] = str(layout.spark_dir)
+        # Spark's catalog lives for one build: every table is written afresh
+        shutil.rmtree(layout.spark_dir, ignore_errors=True)
+        build = dbt.cli(["build", "--target", "spark"], context=context)
+        yield from build.stream()
+        imported = import_spark_tables(layout.build_db, layout.spark_dir, built_relations())
+        context.log.info(f"{len(imported)} tables built on Spark copied into {layout.build_db}")
     _keep_partial_parse(build.target_path)
-    _keep_docs_inputs(build.target_path, barometre.layout.dbt_artifacts_dir)
+    _keep_docs_inputs(build.target_path, layout.dbt_artifacts_dir)
 
 
 def write_dbt_docs(dbt: DbtCliResource, layout: settings.WarehouseLayout, folder: Path) -> None:

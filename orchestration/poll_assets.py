@@ -7,6 +7,7 @@ import duckdb
 
 from barometre.errors import LandingError
 from barometre.poll import POLL_RAW_TABLES, discover_poll_waves, load_poll_waves
+from barometre.raw_parquet import write_raw_parquet
 from orchestration.resources import BUILD_DB_POOL, BarometreSettings, raw_table_specs
 
 
@@ -22,6 +23,7 @@ def raw_poll_exports(
         barometre.layout.build_db.parent.mkdir(parents=True, exist_ok=True)
         with duckdb.connect(str(barometre.layout.build_db)) as connection:
             loads = load_poll_waves(connection, waves)
+            write_raw_parquet(connection, POLL_RAW_TABLES, barometre.layout.raw_parquet_dir)
     except LandingError as error:
         raise dg.Failure(description=str(error)) from error
     if not loads:

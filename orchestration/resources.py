@@ -23,6 +23,10 @@ class BarometreSettings(dg.ConfigurableResource):
         return Path(self.landing_dir).resolve() if self.landing_dir else settings.landing_dir()
 
     @property
+    def engine(self) -> str:
+        return settings.engine()
+
+    @property
     def revised_waves(self) -> tuple[int, ...]:
         return settings.revised_waves()
 

@@ -293,10 +293,11 @@ with_pct as (
 
     select
         tabulated.*,
-        100.0 * tabulated.n / nullif(tabulated.n_group, 0) as pct,
+        -- 100e0 is a double on every engine (Spark reads 100.0 as a decimal)
+        100e0 * tabulated.n / nullif(tabulated.n_group, 0) as pct,
         case
             when tabulated.answer_label <> 'Sans réponse'
-                then 100.0 * tabulated.n / nullif(tabulated.n_answered, 0)
+                then 100e0 * tabulated.n / nullif(tabulated.n_answered, 0)
         end as pct_answered
     from tabulated
 

@@ -59,12 +59,14 @@ authorities as (
         topics.survey_group_label,
         topics.survey_base,
         max(survey.question_text) as survey_question_text,
-        {{ dbt.listagg('survey.answer_label', "' + '", 'order by survey.answer_order') }} as survey_answer_labels,
-        sum(survey.n) as authorities_n,
+        {{ listagg_ordered('survey.answer_label', "' + '", 'survey.answer_order') }} as survey_answer_labels,
+        -- bigint: DuckDB would sum integers into a hugeint, Spark into a bigint
+        cast(sum(survey.n) as bigint) as authorities_n,
         max(case when topics.survey_base = 'answered' then survey.n_answered else survey.n_group end)
             as authorities_base,
-        -- from the counts (integers): the same figure whatever the order of the rows
-        100.0 * sum(survey.n) / nullif(max(
+        -- from the counts (integers): the same figure whatever the order of the rows;
+        -- 100e0 is a double on every engine (Spark reads 100.0 as a decimal)
+        100e0 * sum(survey.n) / nullif(max(
             case when topics.survey_base = 'answered' then survey.n_answered else survey.n_group end
         ), 0) as authorities_pct
     from topics

@@ -12,7 +12,7 @@ scales as (
     select
         wave,
         question_id,
-        {{ dbt.listagg('answer_label', "' / '", 'order by answer_order') }} as answer_scale
+        {{ listagg_ordered('answer_label', "' / '", 'answer_order') }} as answer_scale
     from {{ ref('answer_crosswalk') }}
     group by wave, question_id
 
@@ -24,7 +24,7 @@ items as (
         wave,
         question_id,
         count(*) as n_items,
-        {{ dbt.listagg('item_label', "' | '", 'order by item_order') }} as item_labels
+        {{ listagg_ordered('item_label', "' | '", 'item_order') }} as item_labels
     from {{ ref('survey_question_items') }}
     group by wave, question_id
 

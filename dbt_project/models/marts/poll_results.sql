@@ -53,7 +53,7 @@ answer_domain as (
         questions.variable,
         'net' as answer_kind,
         scales.net_key as answer_key,
-        {{ dbt.listagg(dbt.cast('scales.answer_code', api.Column.translate_type('string')), "'+'", 'order by scales.answer_code') }} as answer_code,
+        {{ listagg_ordered(dbt.cast('scales.answer_code', api.Column.translate_type('string')), "'+'", 'scales.answer_code') }} as answer_code,
         max(scales.net_label) as answer_label,
         100 + min(scales.answer_order) as answer_order
     from questions

@@ -36,8 +36,9 @@ weights as (
         national.wave,
         national.group_label,
         sample_sizes.n_group,
-        (1.0 * national.national_count / national_totals.national_total)
-        / (1.0 * sample_sizes.n_group / totals.n_group) as weight
+        -- 1e0 is a double on every engine (Spark reads 1.0 as a decimal)
+        (1e0 * national.national_count / national_totals.national_total)
+        / (1e0 * sample_sizes.n_group / totals.n_group) as weight
     from national
     inner join national_totals on national.wave = national_totals.wave
     inner join sample_sizes
@@ -80,11 +81,11 @@ shares as (
         *,
         -- one-answer questions: share of all answers of the item, "Sans réponse" included;
         -- multi-select: share of the weighted ticks of all items (a share of mentions)
-        100.0 * weighted_n / nullif(sum(case when question_type <> 'multi_select' or answer_label <> 'Sans réponse' then weighted_n end) over (
+        100e0 * weighted_n / nullif(sum(case when question_type <> 'multi_select' or answer_label <> 'Sans réponse' then weighted_n end) over (
             partition by wave, question_id,
                 case when question_type = 'multi_select' then null else item_label end
         ), 0) as pct_total_pondere,
-        100.0 * weighted_n / nullif(weighted_base, 0) as pct_weighted
+        100e0 * weighted_n / nullif(weighted_base, 0) as pct_weighted
     from weighted
 
 )

@@ -31,11 +31,11 @@ decoded as (
         header,
         case
             when is_coded
-                then nullif(regexp_extract(header, '^([A-Za-z][A-Za-z0-9]*)(\[[^\]]*\])?\. ', 1), '')
+                then nullif({{ regexp_extract_group('header', '^([A-Za-z][A-Za-z0-9]*)(\[[^\]]*\])?\. ', 1) }}, '')
         end as question_code,
         case
-            when is_coded and regexp_extract(header, '^([A-Za-z][A-Za-z0-9]*)(\[[^\]]*\])?\. ', 1) <> ''
-                then regexp_extract(header, '^[A-Za-z][A-Za-z0-9]*(\[[^\]]*\])?\. (.*)$', 2)
+            when is_coded and {{ regexp_extract_group('header', '^([A-Za-z][A-Za-z0-9]*)(\[[^\]]*\])?\. ', 1) }} <> ''
+                then {{ regexp_extract_group('header', '^[A-Za-z][A-Za-z0-9]*(\[[^\]]*\])?\. (.*)$', 2) }}
             else header
         end as header_text
     from headers
@@ -55,7 +55,7 @@ parsed as (
             when header_text = 'Temps total :' or header_text like 'Durée pour %' then 'timing'
         end as limesurvey_kind,
         -- "<stem> [<item>]": array row, multi-select item or ranking position
-        nullif(trim(regexp_extract(header_text, '\[([^\[\]]*)\]$', 1)), '') as item_label,
+        nullif(trim({{ regexp_extract_group('header_text', '\[([^\[\]]*)\]$', 1) }}), '') as item_label,
         case
             when header_text like 'filecount - %' then trim(substr(header_text, 13))
             else header_text
@@ -76,7 +76,7 @@ split as (
         item_label,
         case
             when item_label is null then header_without_prefix
-            else trim(regexp_extract(header_without_prefix, '^(.*?)\s*\[[^\[\]]*\]$', 1))
+            else trim({{ regexp_extract_group('header_without_prefix', '^(.*?)\s*\[[^\[\]]*\]$', 1) }})
         end as question_text
     from parsed
 

@@ -24,7 +24,8 @@ records as (
         max(case when columns.question_id = 'last_page' then cells.cell_value end) as last_page,
         max(case when columns.question_id = 'start_language' then cells.cell_value end) as start_language,
         max(case when columns.question_id = 'structure_name' then cells.cell_value end) as structure_name,
-        sum(case when trim(cells.cell_value) = '' then 1 else 0 end) as n_empty_cells
+        -- bigint: DuckDB would sum integers into a hugeint, Spark into a bigint
+        cast(sum(case when trim(cells.cell_value) = '' then 1 else 0 end) as bigint) as n_empty_cells
     from cells
     inner join columns
         on cells.wave = columns.wave

@@ -1,0 +1,27 @@
+{#- The raw sources on an engine that does not read the build database (Spark): tables over
+    the raw layer's Parquet folders, one per raw table (barometre/raw_parquet.py writes them,
+    one sub-folder per wave). Run at the start of every dbt invocation (on-run-start). -#}
+{% macro register_raw_sources() -%}
+    {{ return(adapter.dispatch('register_raw_sources', 'barometre')()) }}
+{%- endmacro %}
+
+{#- DuckDB reads the raw schema of the build database itself. -#}
+{% macro default__register_raw_sources() -%}
+{%- endmacro %}
+
+{% macro spark__register_raw_sources() -%}
+    {%- if execute -%}
+        {%- set root = env_var('BAROMETRE_RAW_PARQUET') -%}
+        {%- set sources = graph.sources.values() | selectattr('source_name', 'equalto', 'raw') | list -%}
+        {%- for schema in sources | map(attribute='schema') | unique -%}
+            {%- do run_query('create database if not exists ' ~ schema) -%}
+        {%- endfor -%}
+        {%- for source in sources -%}
+            {%- do run_query(
+                'create table if not exists ' ~ source.schema ~ '.' ~ source.name
+                ~ " using parquet options (recursiveFileLookup 'true')"
+                ~ " location '" ~ root ~ '/' ~ source.name ~ "'"
+            ) -%}
+        {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,123 @@
+"""The same dbt project on Spark: `barometre run --engine spark` publishes the same marts as the
+default DuckDB run. Every mart the dbt manifest publishes is compared row by row: same columns
+and types, same rows, floats equal within 1e-9."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from conftest import REAL_LANDING_2023, REPO_ROOT, SAMPLE_LANDING, PipelineRun, run_pipeline
+
+from barometre.poll import POLL_RAW_TABLES
+from barometre.raw_store import RAW_TABLES
+
+pytest.importorskip("pyspark", reason="Spark is an optional extra: pip install '.[spark]'")
+
+MANIFEST = REPO_ROOT / "dbt_project" / "target" / "manifest.json"
+TOLERANCE = 1e-9
+
+
+@pytest.fixture(scope="module")
+def spark_sample_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
+    """The bundled sample built on Spark and published, once for this module."""
+    warehouse = tmp_path_factory.mktemp("spark_sample") / "warehouse"
+    run = run_pipeline(SAMPLE_LANDING, warehouse, "--engine", "spark")
+    assert run.returncode == 0, run.output
+    return run
+
+
+def published_marts() -> list[str]:
+    """Every mart model of the dbt manifest (the runs above wrote it)."""
+    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    return sorted(
+        node["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["fqn"][1] == "marts"
+    )
+
+
+def column_types(database: Path, table: str) -> dict[str, str]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return dict(
+            connection.execute(
+                "select column_name, data_type from duckdb_columns() "
+                "where schema_name = 'marts' and table_name = ? order by column_index",
+                [table],
+            ).fetchall()
+        )
+
+
+def mart_rows(database: Path, table: str) -> pd.DataFrame:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        frame = connection.execute(f"select * exclude (release_id) from marts.{table}").df()
+    floats = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+    # rows in a canonical order: exact columns first, floats (rounded) only to break ties
+    exact = [c for c in frame.columns if c not in floats]
+    order = frame[exact].astype(str).join(frame[floats].round(6).astype(str))
+    return frame.loc[order.sort_values(list(order.columns)).index].reset_index(drop=True)
+
+
+def differences(table: str, duckdb_rows: pd.DataFrame, spark_rows: pd.DataFrame) -> list[str]:
+    """Cells that differ between the two engines' builds of a mart (at most 10 listed)."""
+    found = []
+    for column in duckdb_rows.columns:
+        for row, (expected, actual) in enumerate(
+            zip(duckdb_rows[column], spark_rows[column], strict=True)
+        ):
+            if not same_value(expected, actual):
+                found.append(f"{table} row {row} {column}: duckdb {expected!r}, spark {actual!r}")
+    return found[:10]
+
+
+def same_value(expected: object, actual: object) -> bool:
+    if pd.isna(expected) or pd.isna(actual):
+        return bool(pd.isna(expected) and pd.isna(actual))
+    if isinstance(expected, float) or isinstance(actual, float):
+        return math.isclose(expected, actual, rel_tol=TOLERANCE, abs_tol=TOLERANCE)
+    return expected == actual
+
+
+def assert_same_marts(duckdb_run: PipelineRun, spark_run: PipelineRun) -> None:
+    marts = published_marts()
+    assert marts, f"no mart model in {MANIFEST}"
+    for table in marts:
+        types = column_types(duckdb_run.published_db, table)
+        assert types, f"mart {table} is not published by the DuckDB run"
+        assert column_types(spark_run.published_db, table) == types, f"{table}: columns differ"
+        duckdb_rows = mart_rows(duckdb_run.published_db, table)
+        spark_rows = mart_rows(spark_run.published_db, table)
+        assert len(spark_rows) == len(duckdb_rows), f"{table}: row counts differ"
+        assert not differences(table, duckdb_rows, spark_rows)
+
+
+def test_spark_publishes_the_same_marts_as_duckdb(
+    sample_run: PipelineRun, spark_sample_run: PipelineRun
+) -> None:
+    assert_same_marts(sample_run, spark_sample_run)
+
+
+def test_raw_parquet_holds_every_wave_of_the_raw_schema(spark_sample_run: PipelineRun) -> None:
+    parquet = spark_sample_run.warehouse / "build" / "raw_parquet"
+    with duckdb.connect(str(spark_sample_run.build_db), read_only=True) as connection:
+        for table in RAW_TABLES + POLL_RAW_TABLES:
+            rows = connection.execute(f"select distinct wave from raw.{table}").fetchall()
+            waves = {str(wave) for (wave,) in rows}
+            folders = {p.name for p in (parquet / table).iterdir() if p.is_dir()}
+            assert folders == waves, f"{parquet / table}: one folder per wave of raw.{table}"
+            files = f"read_parquet('{parquet / table}/**/*.parquet')"
+            for left, right in ((f"raw.{table}", files), (files, f"raw.{table}")):
+                missing = connection.execute(
+                    f"select count(*) from (from {left} except all from {right})"
+                ).fetchone()[0]
+                assert missing == 0, f"{parquet / table} and raw.{table} differ"
+
+
+def test_real_2023_marts_are_the_same_on_spark(real_2023_run: PipelineRun, tmp_path: Path) -> None:
+    spark_run = run_pipeline(REAL_LANDING_2023, tmp_path / "warehouse", "--engine", "spark")
+    assert spark_run.returncode == 0, spark_run.output
+    assert_same_marts(real_2023_run, spark_run)
