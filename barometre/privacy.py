@@ -38,7 +38,11 @@ vocabulary as (
 )
 select distinct value from personal
 where length(value) >= {min_length} and value <> 'N/A'
-    and value not in (select value from vocabulary where value is not null)
+    -- words of the questionnaire itself, typed back by a respondent ("prestataire
+    -- informatique" for "Un prestataire informatique"), reveal nothing of them
+    and not exists (
+        select 1 from vocabulary where contains(vocabulary.value, personal.value)
+    )
 """
 
 

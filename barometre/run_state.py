@@ -42,6 +42,9 @@ def tree_digest(roots: Iterable[Path], relative_to: Path) -> str:
         for path in files:
             if path.is_file() and path.suffix not in _IGNORED_SUFFIXES:
                 digest.update(str(path.relative_to(relative_to)).encode())
+                # a link is not its target: the run refuses links leading out of the landing
+                if path.is_symlink():
+                    digest.update(f"-> {path.resolve()}".encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()
 

@@ -208,7 +208,9 @@ def revised_sample(target: Path, published_db: Path) -> Path:
     with duckdb.connect(str(published_db), read_only=True) as connection:
         retained = {
             str(r)
-            for (r,) in connection.execute("select response_id from marts.respondents").fetchall()
+            for (r,) in connection.execute(
+                "select response_id from marts.respondents where wave = 2023"
+            ).fetchall()
         }
     row = next(r for r in rows[1:] if r[0] in retained and r[gdpr] == "Oui, tout à fait")
     row[gdpr] = "Non, pas encore"

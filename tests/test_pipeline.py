@@ -163,8 +163,8 @@ def test_the_quality_gate_blocks_publication(sample_run: PipelineRun, tmp_path: 
         dropped = {
             str(response_id)
             for (response_id,) in connection.execute(
-                "select response_id from marts.respondents "
-                "where stratum = 'Communes de 3 500 à 10 000 hab.' order by response_id limit 2"
+                "select response_id from marts.respondents where wave = 2023 "
+                "and stratum = 'Communes de 3 500 à 10 000 hab.' order by response_id limit 2"
             ).fetchall()
         }
     landing = copy_landing(SAMPLE_LANDING, tmp_path / "landing")

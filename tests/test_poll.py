@@ -301,7 +301,8 @@ def test_both_poll_waves_are_published(sample_run: PipelineRun) -> None:
     # 30 question items in 2022, 45 in 2024; Ensemble + 2 + 5 + 7 + 5 + 13 quota groups
     assert results == [(2022, 30, 33), (2024, 45, 33)]
     assert opinion == [(2022,), (2024,)]
-    assert pairs == [(2022, 2023), (2024, 2023)]  # the nearest authority wave
+    # the nearest authority wave asking the question: the same year where it was asked then
+    assert pairs == [(2022, 2022), (2022, 2023), (2024, 2024)]
 
 
 def test_weights_sum_to_the_sample_size_of_each_wave(sample_run: PipelineRun) -> None:

@@ -92,7 +92,7 @@ def test_a_revision_is_published_as_a_new_release(revision: dict) -> None:
     assert accepted.returncode == 0, accepted.output
     new_release = release_id_of(revision["warehouse"] / "barometre.duckdb")
     assert new_release != revision["first_release"]
-    assert new_release.startswith("2023_")
+    assert new_release.startswith("2022-2023-2024_")
     with duckdb.connect(str(revision["warehouse"] / "barometre.duckdb"), read_only=True) as c:
         tables = [
             t
