@@ -135,13 +135,14 @@ def _run(arguments: argparse.Namespace) -> int:
     if unchanged is not None:
         _report_unchanged(inputs, unchanged, arguments.timings)
         return 0
-    if not wave_folder_years(landing):
+    waves = wave_folder_years(landing)
+    if not waves:
         try:
             discover_survey_waves(landing)  # says what is wrong with the landing's survey/
         except BarometreError as error:
             console.print(f"[red]failed[/red] raw_survey_exports: {error}", soft_wrap=True)
             return 1
-    result = _execute_all_assets(wave_folder_years(landing), arguments.timings)
+    result = _execute_all_assets(waves, arguments.timings)
     elapsed = time.monotonic() - started
     if result.success and not _failed_checks(result):
         record_successful_run(inputs)

@@ -191,8 +191,11 @@ class CalibratedAnswers:
         """Cells no target fixes: classification answers, metadata, random answers."""
         if not self._is_shown(question, respondent):
             return sample._hidden_cells(question)
-        declared = _self_declared_answers(self.wave, respondent.cell) if self.self_declared else {}
         if question.question_id in ("structure_type", "population_band"):
+            # read from the seeds only for these two questions, not for every cell
+            if not self.self_declared:
+                return [""]
+            declared = _self_declared_answers(self.wave, respondent.cell)
             return [declared.get(question.question_id, "")]
         who = self._who(respondent)
         if question.qtype == "metadata":
