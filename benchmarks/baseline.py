@@ -97,14 +97,20 @@ def _model_sql(manifest_path: Path) -> list[str]:
             for key, node in models.items()
         }
     ).static_order()
+    # the pipeline's sources read its raw Parquet: the baseline reads the raw tables it loaded
+    sources = {
+        source["relation_name"]: f"{DATABASE_NAME}.{source['schema']}.{source['name']}"
+        for source in manifest["sources"].values()
+    }
     statements = []
     for key in order:
         node = models[key]
         kind = "view" if node["config"]["materialized"] == "view" else "table"
+        sql = node["compiled_code"]
+        for relation, table in sources.items():
+            sql = sql.replace(relation, table)
         statements.append(f"create schema if not exists {node['schema']}")
-        statements.append(
-            f"create or replace {kind} {node['relation_name']} as (\n{node['compiled_code']}\n)"
-        )
+        statements.append(f"create or replace {kind} {node['relation_name']} as (\n{sql}\n)")
     return statements
 
 

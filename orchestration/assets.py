@@ -38,7 +38,9 @@ def raw_survey_exports(
         barometre.layout.build_db.parent.mkdir(parents=True, exist_ok=True)
         with duckdb.connect(str(barometre.layout.build_db)) as connection:
             loads = [load_survey_wave(connection, wave) for wave in waves]
-            write_raw_parquet(connection, RAW_TABLES, barometre.layout.raw_parquet_dir)
+            write_raw_parquet(
+                connection, "survey_loads", RAW_TABLES, barometre.layout.raw_parquet_dir
+            )
     except LandingError as error:
         raise dg.Failure(description=str(error)) from error
     for load in loads:

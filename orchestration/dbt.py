@@ -110,7 +110,6 @@ def barometre_dbt_models(
         build = dbt.cli(["build"], context=context)
         yield from build.stream()
     else:
-        os.environ[settings.RAW_PARQUET_ENV] = str(layout.raw_parquet_dir)
         os.environ[settings.SPARK_DIR_ENV] = str(layout.spark_dir)
         # Spark's catalog lives for one build: every table is written afresh
         shutil.rmtree(layout.spark_dir, ignore_errors=True)
@@ -137,8 +136,10 @@ def write_dbt_docs(dbt: DbtCliResource, layout: settings.WarehouseLayout, folder
 
 
 def _point_dbt_at(layout: settings.WarehouseLayout) -> None:
-    # profiles.yml reads the build database's path from the environment of the dbt process
+    # profiles.yml reads the build database's and the raw Parquet's paths from the environment
+    # of the dbt process
     os.environ[settings.BUILD_DB_ENV] = str(layout.build_db)
+    os.environ[settings.RAW_PARQUET_ENV] = str(layout.raw_parquet_dir)
 
 
 def _keep_docs_inputs(target_path: Path, artifacts: Path) -> None:

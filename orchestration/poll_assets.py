@@ -23,7 +23,9 @@ def raw_poll_exports(
         barometre.layout.build_db.parent.mkdir(parents=True, exist_ok=True)
         with duckdb.connect(str(barometre.layout.build_db)) as connection:
             loads = load_poll_waves(connection, waves)
-            write_raw_parquet(connection, POLL_RAW_TABLES, barometre.layout.raw_parquet_dir)
+            write_raw_parquet(
+                connection, "poll_loads", POLL_RAW_TABLES, barometre.layout.raw_parquet_dir
+            )
     except LandingError as error:
         raise dg.Failure(description=str(error)) from error
     if not loads:

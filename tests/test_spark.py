@@ -104,11 +104,13 @@ def test_spark_publishes_the_same_marts_as_duckdb(
 def test_raw_parquet_holds_every_wave_of_the_raw_schema(spark_sample_run: PipelineRun) -> None:
     parquet = spark_sample_run.warehouse / "build" / "raw_parquet"
     with duckdb.connect(str(spark_sample_run.build_db), read_only=True) as connection:
-        for table in RAW_TABLES + POLL_RAW_TABLES:
-            rows = connection.execute(f"select distinct wave from raw.{table}").fetchall()
+        for loads, tables in (("survey_loads", RAW_TABLES), ("poll_loads", POLL_RAW_TABLES)):
+            rows = connection.execute(f"select wave from raw.{loads}").fetchall()
             waves = {str(wave) for (wave,) in rows}
-            folders = {p.name for p in (parquet / table).iterdir() if p.is_dir()}
-            assert folders == waves, f"{parquet / table}: one folder per wave of raw.{table}"
+            for table in tables:
+                folders = {p.name for p in (parquet / table).iterdir() if p.is_dir()}
+                assert folders == waves, f"{parquet / table}: one folder per wave of raw.{loads}"
+        for table in RAW_TABLES + POLL_RAW_TABLES:
             files = f"read_parquet('{parquet / table}/**/*.parquet')"
             for left, right in ((f"raw.{table}", files), (files, f"raw.{table}")):
                 missing = connection.execute(

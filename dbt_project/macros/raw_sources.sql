@@ -1,11 +1,11 @@
-{#- The raw sources on an engine that does not read the build database (Spark): tables over
-    the raw layer's Parquet folders, one per raw table (barometre/raw_parquet.py writes them,
-    one sub-folder per wave). Run at the start of every dbt invocation (on-run-start). -#}
+{#- The raw sources on Spark: tables over the raw layer's Parquet folders, one per raw table
+    (barometre/raw_parquet.py writes them, one sub-folder per wave). Run at the start of every
+    dbt invocation (on-run-start). -#}
 {% macro register_raw_sources() -%}
     {{ return(adapter.dispatch('register_raw_sources', 'barometre')()) }}
 {%- endmacro %}
 
-{#- DuckDB reads the raw schema of the build database itself. -#}
+{#- DuckDB reads the same folders through the sources' external_location. -#}
 {% macro default__register_raw_sources() -%}
 {%- endmacro %}
 
