@@ -14,6 +14,7 @@ import json
 import logging
 import math
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -55,6 +56,8 @@ class SuiteResult:
     evaluated: int
     failures: list[ExpectationFailure] = field(default_factory=list)
     report: dict[str, Any] = field(default_factory=dict)
+    # where Great Expectations stored the result (its ValidationResultIdentifier)
+    stored_as: Any = field(default=None, compare=False, repr=False)
 
     @property
     def success(self) -> bool:
@@ -78,27 +81,32 @@ def load_suite_definition(name: str, expectations_dir: Path = EXPECTATIONS_DIR) 
     return json.loads((expectations_dir / f"{name}.json").read_text(encoding="utf-8"))
 
 
-def run_suite(
-    database: Path, name: str, gx_root: Path, expectations_dir: Path = EXPECTATIONS_DIR
-) -> SuiteResult:
-    """Run one suite against the build database (opened read-only); its result is kept in the
-    Great Expectations project at gx_root and rendered into its HTML Data Docs."""
-    definition = load_suite_definition(name, expectations_dir)
-    query = (expectations_dir / f"{name}.sql").read_text(encoding="utf-8")
+def run_suites(
+    database: Path, names: Sequence[str], gx_root: Path, expectations_dir: Path = EXPECTATIONS_DIR
+) -> list[SuiteResult]:
+    """Run suites against the build database (opened once, read-only); their results are kept
+    in the Great Expectations project at gx_root and rendered into its HTML Data Docs, once."""
+    results = []
     with duckdb.connect(str(database), read_only=True) as connection:
-        frame = connection.sql(query).df()
-    return validate_frame(name, frame, definition, gx_root)
+        for name in names:
+            query = (expectations_dir / f"{name}.sql").read_text(encoding="utf-8")
+            frame = connection.sql(query).df()
+            definition = load_suite_definition(name, expectations_dir)
+            results.append(validate_frame(name, frame, definition, gx_root))
+    render_data_docs(gx_root, results)
+    return results
 
 
 def validate_frame(
     name: str, frame: pd.DataFrame, definition: dict[str, Any], gx_root: Path
 ) -> SuiteResult:
-    """Validate a DataFrame against a suite definition and collect the failing rows."""
+    """Validate a DataFrame against a suite definition and collect the failing rows; the result
+    is stored in the project at gx_root (render_data_docs draws it)."""
     meta = definition.get("meta", {})
     id_columns = [c for c in meta.get("id_columns", []) if c in frame]
     checkpoint = _checkpoint(str(gx_root), name, definition["expectations"], meta, id_columns)
     run = checkpoint.run(batch_parameters={"dataframe": frame})
-    result = next(iter(run.run_results.values()))
+    identifier, result = next(iter(run.run_results.items()))
     failures = [_failure(r, id_columns) for r in result.results if not r.success]
     return SuiteResult(
         suite=name,
@@ -106,7 +114,21 @@ def validate_frame(
         evaluated=len(result.results),
         failures=failures,
         report=result.to_json_dict(),
+        stored_as=identifier,
     )
+
+
+def render_data_docs(gx_root: Path, results: Sequence[SuiteResult]) -> Path:
+    """Draw these results' pages and the index of the project's Data Docs in one pass (GE
+    redraws the index at each call: once per run, not once per suite)."""
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+    )
+
+    identifiers: list[Any] = [r.stored_as for r in results]
+    identifiers += [ExpectationSuiteIdentifier(name=r.suite) for r in results]
+    _context(str(gx_root)).build_data_docs(resource_identifiers=identifiers, build_index=True)
+    return data_docs_index(gx_root)
 
 
 def data_docs_index(gx_root: Path) -> Path:
@@ -151,8 +173,16 @@ def _context(gx_root: str) -> Any:
 
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     context = gx.get_context(mode="file", project_root_dir=gx_root)
+    # GE parses this file again at every read of its configuration (hundreds per run) and the
+    # template it writes is mostly comments: the project uses no configuration variable
+    variables = Path(context.root_directory) / "uncommitted" / "config_variables.yml"
+    if variables.read_text(encoding="utf-8") != _NO_CONFIG_VARIABLES:
+        variables.write_text(_NO_CONFIG_VARIABLES, encoding="utf-8")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     return context
+
+
+_NO_CONFIG_VARIABLES = "# barometre's GE project uses no configuration variable\n{}\n"
 
 
 def _checkpoint(
@@ -162,9 +192,8 @@ def _checkpoint(
     meta: dict[str, Any],
     id_columns: list[str],
 ) -> Any:
-    """A checkpoint validating one DataFrame against the suite and updating the Data Docs."""
+    """A checkpoint validating one DataFrame against the suite and storing the result."""
     import great_expectations as gx
-    from great_expectations.checkpoint import UpdateDataDocsAction
 
     context = _context(gx_root)
     try:
@@ -187,7 +216,6 @@ def _checkpoint(
         gx.Checkpoint(
             name=name,
             validation_definitions=[validation],
-            actions=[UpdateDataDocsAction(name="data_docs")],
             result_format={
                 "result_format": "COMPLETE",
                 "unexpected_index_column_names": id_columns,

@@ -4,7 +4,7 @@ import dagster as dg
 
 from orchestration.assets import published_warehouse, raw_survey_exports
 from orchestration.automation import fieldwork_daily_refresh, landing_sensor, refresh_job
-from orchestration.checks import QUALITY_GATE
+from orchestration.checks import quality_gate
 from orchestration.dbt import barometre_dbt_models, dbt_resource
 from orchestration.poll_assets import raw_poll_exports
 from orchestration.progress import progress_logger
@@ -12,7 +12,7 @@ from orchestration.resources import BarometreSettings
 
 defs = dg.Definitions(
     assets=[raw_survey_exports, raw_poll_exports, barometre_dbt_models, published_warehouse],
-    asset_checks=QUALITY_GATE,
+    asset_checks=[quality_gate],
     jobs=[refresh_job],
     schedules=[fieldwork_daily_refresh],
     sensors=[landing_sensor],

@@ -18,7 +18,7 @@ from conftest import PipelineRun, copy_warehouse, release_id_of, revised_sample,
 STAGE_MARKERS = {
     "raw load": "▶ raw_survey_exports",
     "dbt build": "START sql table model",
-    "validation": "▶ marts__survey_results_survey_results_expectations",
+    "validation": "▶ quality_gate",
     "publication": "▶ published_warehouse",
 }
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from barometre.quality import data_docs_index, load_suite_definition, validate_frame
+from barometre.quality import load_suite_definition, render_data_docs, validate_frame
 
 
 def results_frame(**overrides: object) -> pd.DataFrame:
@@ -55,10 +55,10 @@ def test_failing_rows_are_named_by_their_id_columns(tmp_path: Path) -> None:
 
 
 def test_results_are_rendered_in_data_docs(tmp_path: Path) -> None:
-    validate_frame(
+    result = validate_frame(
         "survey_results", results_frame(), load_suite_definition("survey_results"), tmp_path
     )
-    index = data_docs_index(tmp_path)
+    index = render_data_docs(tmp_path, [result])
     assert index.exists()
     pages = list(index.parent.glob("validations/survey_results/**/*.html"))
     assert pages, "no validation page rendered"
