@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +44,17 @@ class CsvTable:
     path: Path
     header: list[str]
     records: list[list[str]]
+    sha256: str
+
+
+@dataclass(frozen=True)
+class CsvStream:
+    """A CSV file checked up to its header; each record is read and checked when iterated
+    (a malformed one raises LandingError then), so a large export is never all in memory."""
+
+    path: Path
+    header: list[str]
+    records: Iterator[list[str]]
     sha256: str
 
 
@@ -100,6 +112,12 @@ def _wave_files(landing: Path, wave_dir: Path) -> SurveyWaveFiles:
 
 def read_csv_table(path: Path) -> CsvTable:
     """Read a comma-separated UTF-8 file; every record must have the header's width."""
+    stream = open_csv(path)
+    return CsvTable(path, stream.header, list(stream.records), stream.sha256)
+
+
+def open_csv(path: Path) -> CsvStream:
+    """Open a comma-separated UTF-8 file for reading its records one at a time."""
     data = path.read_bytes()
     if not data.strip():
         raise LandingError(path, "the file is empty; expected a header row and records")
@@ -110,30 +128,22 @@ def read_csv_table(path: Path) -> CsvTable:
         raise LandingError(
             path, f"not valid UTF-8 at byte {error.start}; export the file as UTF-8", line
         ) from error
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    header, records = _read_records(path, reader)
+    rows = _read_rows(path, csv.reader(io.StringIO(text, newline=""), strict=True))
+    _, header = next(rows, (1, []))
     if len(header) == 1 and any(sep in header[0] for sep in (";", "\t", "|")):
         raise LandingError(path, "the header has one column: expected comma-separated values", 1)
-    return CsvTable(path, header, records, hashlib.sha256(data).hexdigest())
+    return CsvStream(
+        path, header, _same_width(path, header, rows), hashlib.sha256(data).hexdigest()
+    )
 
 
-def _read_records(path: Path, reader: csv.Reader) -> tuple[list[str], list[list[str]]]:
-    records: list[list[str]] = []
-    header: list[str] = []
+def _read_rows(path: Path, reader: csv.Reader) -> Iterator[tuple[int, list[str]]]:
+    """Each non-blank row with the line it starts on (the header first)."""
     start_line = 1
     try:
-        for record in reader:
-            if not header:
-                header = record
-            elif record:  # a blank line is not a record
-                if len(record) != len(header):
-                    raise LandingError(
-                        path,
-                        f"{len(record)} fields where the header has {len(header)}: "
-                        "truncated or malformed record",
-                        start_line,
-                    )
-                records.append(record)
+        for row in reader:
+            if row:  # a blank line is not a record
+                yield start_line, row
             start_line = reader.line_num + 1
     except csv.Error as error:
         raise LandingError(
@@ -142,13 +152,26 @@ def _read_records(path: Path, reader: csv.Reader) -> tuple[list[str], list[list[
             "truncated file or unclosed quote",
             start_line,
         ) from error
-    return header, records
 
 
-def read_survey_export(path: Path) -> CsvTable:
-    """Read a LimeSurvey export; two columns whose headers normalise alike are refused, as
-    they would be counted as one question."""
-    table = read_csv_table(path)
+def _same_width(
+    path: Path, header: list[str], rows: Iterator[tuple[int, list[str]]]
+) -> Iterator[list[str]]:
+    for line, record in rows:
+        if len(record) != len(header):
+            raise LandingError(
+                path,
+                f"{len(record)} fields where the header has {len(header)}: "
+                "truncated or malformed record",
+                line,
+            )
+        yield record
+
+
+def read_survey_export(path: Path) -> CsvStream:
+    """Open a LimeSurvey export (its records are read as they are loaded); two columns whose
+    headers normalise alike are refused, as they would be counted as one question."""
+    table = open_csv(path)
     seen: dict[str, int] = {}
     for position, header in enumerate(table.header, start=1):
         key = " ".join(header.split())  # str.split also splits on no-break spaces

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 
+from barometre.database import connect
+
 EMAIL_PATTERN = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.]+"
 # Letters bound a number as digits do: a hexadecimal key (respondent_key) holds runs like
 # a0612345678b, which are no phone number (at 20,000 keys some do).
@@ -71,7 +73,7 @@ def scan_mart(database: Path, table: str) -> list[Finding]:
         min_length=MIN_LENGTH,
     )
     findings: list[Finding] = []
-    with duckdb.connect(str(database), read_only=True) as connection:
+    with connect(database, read_only=True) as connection:
         connection.execute(f"create temp table personal_values as {personal}")
         columns = connection.execute(
             "select column_name from duckdb_columns() where schema_name = 'marts' "

@@ -20,9 +20,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 
+from barometre.database import connect
 from barometre.settings import EXPECTATIONS_DIR
 
 MAX_REPORTED_ROWS = 20
@@ -87,7 +87,7 @@ def run_suites(
     """Run suites against the build database (opened once, read-only); their results are kept
     in the Great Expectations project at gx_root and rendered into its HTML Data Docs, once."""
     results = []
-    with duckdb.connect(str(database), read_only=True) as connection:
+    with connect(database, read_only=True) as connection:
         for name in names:
             query = (expectations_dir / f"{name}.sql").read_text(encoding="utf-8")
             frame = connection.sql(query).df()

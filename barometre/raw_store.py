@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
 
 import duckdb
 import pandas as pd
@@ -81,7 +82,8 @@ def load_survey_wave(connection: duckdb.DuckDBPyConnection, files: SurveyWaveFil
     if previous and previous[0] == export_sha and previous[1] == reference_sha:
         return WaveLoad(files.wave, "unchanged", previous[2], previous[3])
 
-    # Parse and validate everything before touching the database.
+    # The header and the reference file are checked before touching the database; the export's
+    # records as they are loaded, in the wave's transaction: a malformed one rolls it all back.
     export = read_survey_export(files.export)
     reference = read_reference_table(files.reference) if files.reference else None
     headers = pd.DataFrame(
@@ -98,10 +100,13 @@ def load_survey_wave(connection: duckdb.DuckDBPyConnection, files: SurveyWaveFil
         for table in RAW_TABLES:
             connection.execute(f"delete from raw.{table} where wave = ?", [files.wave])
         width = len(export.header)
-        for first in range(0, len(export.records), _CELLS_CHUNK_RECORDS):
-            # a chunk at a time: one frame of every cell would need several times their memory
-            chunk = export.records[first : first + _CELLS_CHUNK_RECORDS]
-            _insert(connection, "survey_cells", _cells_frame(files.wave, width, chunk, first + 1))
+        row_count = 0
+        # a chunk of records at a time: the export's every cell at once would need gigabytes
+        while chunk := list(islice(export.records, _CELLS_CHUNK_RECORDS)):
+            _insert(
+                connection, "survey_cells", _cells_frame(files.wave, width, chunk, row_count + 1)
+            )
+            row_count += len(chunk)
         _insert(connection, "survey_headers", headers)
         _insert(connection, "respondents_reference", reference_rows)
         connection.execute(
@@ -112,8 +117,8 @@ def load_survey_wave(connection: duckdb.DuckDBPyConnection, files: SurveyWaveFil
                 export.sha256,
                 files.reference.name if files.reference else None,
                 reference.sha256 if reference else None,
-                len(export.records),
-                len(export.header),
+                row_count,
+                width,
                 datetime.now(UTC).replace(tzinfo=None),
             ],
         )
@@ -121,7 +126,7 @@ def load_survey_wave(connection: duckdb.DuckDBPyConnection, files: SurveyWaveFil
     except BaseException:
         connection.rollback()
         raise
-    return WaveLoad(files.wave, "loaded", len(export.records), len(export.header))
+    return WaveLoad(files.wave, "loaded", row_count, width)
 
 
 def _insert(connection: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from barometre.database import connect
 from barometre.settings import WarehouseLayout
 
 MAX_REPORTED = 20
@@ -76,7 +77,7 @@ def compare_with_snapshots(
 ) -> list[SnapshotDifference]:
     """Differences between the build and the stored snapshots of waves not being revised."""
     differences = []
-    with duckdb.connect(str(layout.build_db), read_only=True) as connection:
+    with connect(layout.build_db, read_only=True) as connection:
         for wave in _built_waves(connection, spec):
             path = snapshot_path(layout, spec.table, wave)
             if wave in revised_waves or not path.exists():
@@ -110,7 +111,7 @@ def compare_with_snapshots(
 def store_snapshots(layout: WarehouseLayout, revised_waves: tuple[int, ...]) -> list[str]:
     """After publication: snapshot new waves and revised ones. Returns what was written."""
     written = []
-    with duckdb.connect(str(layout.build_db), read_only=True) as connection:
+    with connect(layout.build_db, read_only=True) as connection:
         for spec in SNAPSHOTS.values():
             for wave in _built_waves(connection, spec):
                 path = snapshot_path(layout, spec.table, wave)

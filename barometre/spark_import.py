@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from barometre.database import connect
 from barometre.errors import BarometreError
 
 
@@ -21,7 +22,7 @@ def import_spark_tables(
 ) -> list[str]:
     """Copy each (schema, table) Spark wrote into the build database; returns their names."""
     imported = []
-    with duckdb.connect(str(build_db)) as connection:
+    with connect(build_db) as connection:
         connection.begin()
         try:
             for schema, table in relations:

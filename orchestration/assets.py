@@ -4,10 +4,10 @@ from collections.abc import Iterator, Sequence
 from functools import partial
 
 import dagster as dg
-import duckdb
 from dagster_dbt import DbtCliResource
 
 from barometre import settings
+from barometre.database import connect
 from barometre.errors import LandingError
 from barometre.landing import SurveyWaveFiles, discover_survey_waves
 from barometre.publish import DEFAULT_KEEP_RELEASES, DOCS_FOLDER, DOCS_INDEX, publish_marts
@@ -36,7 +36,7 @@ def raw_survey_exports(
     try:
         waves = _partition_waves(discover_survey_waves(barometre.landing), context.partition_keys)
         barometre.layout.build_db.parent.mkdir(parents=True, exist_ok=True)
-        with duckdb.connect(str(barometre.layout.build_db)) as connection:
+        with connect(barometre.layout.build_db) as connection:
             loads = [load_survey_wave(connection, wave) for wave in waves]
             write_raw_parquet(
                 connection, "survey_loads", RAW_TABLES, barometre.layout.raw_parquet_dir

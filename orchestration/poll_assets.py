@@ -3,8 +3,8 @@
 from collections.abc import Iterator
 
 import dagster as dg
-import duckdb
 
+from barometre.database import connect
 from barometre.errors import LandingError
 from barometre.poll import POLL_RAW_TABLES, discover_poll_waves, load_poll_waves
 from barometre.raw_parquet import write_raw_parquet
@@ -21,7 +21,7 @@ def raw_poll_exports(
     try:
         waves = discover_poll_waves(barometre.landing)
         barometre.layout.build_db.parent.mkdir(parents=True, exist_ok=True)
-        with duckdb.connect(str(barometre.layout.build_db)) as connection:
+        with connect(barometre.layout.build_db) as connection:
             loads = load_poll_waves(connection, waves)
             write_raw_parquet(
                 connection, "poll_loads", POLL_RAW_TABLES, barometre.layout.raw_parquet_dir

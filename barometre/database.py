@@ -1,0 +1,22 @@
+"""DuckDB connections of the pipeline, all with the memory cap dbt's connection has
+(profiles.yml): past it DuckDB spills to disk. Uncapped, DuckDB takes up to 80% of the
+machine's memory: publishing 100 times the sample (sorting a 9-million-row mart) took 8 GB."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+MEMORY_LIMIT = "1GB"
+
+
+def connect(
+    database: Path | str = ":memory:", *, read_only: bool = False, spill_dir: Path | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A capped connection; spill_dir is where an in-memory database spills (a file database
+    spills beside itself)."""
+    config = {"memory_limit": MEMORY_LIMIT}
+    if spill_dir is not None:
+        config["temp_directory"] = str(spill_dir)
+    return duckdb.connect(str(database), read_only=read_only, config=config)
