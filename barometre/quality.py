@@ -176,7 +176,7 @@ def _context(gx_root: str) -> Any:
     # GE parses this file again at every read of its configuration (hundreds per run) and the
     # template it writes is mostly comments: the project uses no configuration variable
     variables = Path(context.root_directory) / "uncommitted" / "config_variables.yml"
-    if variables.read_text(encoding="utf-8") != _NO_CONFIG_VARIABLES:
+    if not variables.is_file() or variables.read_text(encoding="utf-8") != _NO_CONFIG_VARIABLES:
         variables.write_text(_NO_CONFIG_VARIABLES, encoding="utf-8")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     return context
