@@ -9,6 +9,7 @@ Findings are reported masked, so the logs do not leak what the scan protects.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,21 +68,28 @@ def _normalised(column: str) -> str:
 
 def scan_mart(database: Path, table: str) -> list[Finding]:
     """Look for personal data in every text column of one mart of the build database."""
+    return scan_marts(database, [table])[table]
+
+
+def scan_marts(database: Path, tables: Sequence[str]) -> dict[str, list[Finding]]:
+    """Look for personal data in every text column of these marts; the personal values are
+    gathered from the raw layer once for them all."""
     personal = _PERSONAL_VALUES.format(
         normalise=_normalised("cells.cell_value"),
         normalise_name=_normalised("structure_name"),
         min_length=MIN_LENGTH,
     )
-    findings: list[Finding] = []
+    findings: dict[str, list[Finding]] = {table: [] for table in tables}
     with connect(database, read_only=True) as connection:
         connection.execute(f"create temp table personal_values as {personal}")
-        columns = connection.execute(
-            "select column_name from duckdb_columns() where schema_name = 'marts' "
-            "and table_name = ? and data_type = 'VARCHAR' order by column_index",
-            [table],
-        ).fetchall()
-        for (column,) in columns:
-            findings += _scan_column(connection, table, column)
+        for table in tables:
+            columns = connection.execute(
+                "select column_name from duckdb_columns() where schema_name = 'marts' "
+                "and table_name = ? and data_type = 'VARCHAR' order by column_index",
+                [table],
+            ).fetchall()
+            for (column,) in columns:
+                findings[table] += _scan_column(connection, table, column)
     return findings
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from barometre.privacy import scan_mart
+from barometre.privacy import scan_marts
 from barometre.quality import (
     data_docs_index,
     load_suite_definition,
@@ -71,11 +71,8 @@ def quality_gate(
     selected = context.selected_asset_check_keys
     suites = [(spec.key, suite) for spec, suite in SUITE_CHECKS if spec.key in selected]
     yield from _expectation_results(context, barometre, suites)
-    for spec, mart in PERSONAL_DATA_CHECKS:
-        if spec.key in selected:
-            findings = scan_mart(barometre.layout.build_db, mart.path[-1])
-            description = "\n".join(f.describe() for f in findings) or "no personal data found"
-            yield _result(context, spec.key, not findings, description, findings=len(findings))
+    marts = [(spec.key, mart) for spec, mart in PERSONAL_DATA_CHECKS if spec.key in selected]
+    yield from _personal_data_results(context, barometre, marts)
     for spec, snapshot in PUBLISHED_FIGURES_CHECKS:
         if spec.key in selected:
             yield _published_figures_result(context, barometre, spec.key, snapshot)
@@ -104,6 +101,20 @@ def _expectation_results(
             report=dg.MetadataValue.path(str(report)),
             data_docs=docs,
         )
+
+
+def _personal_data_results(
+    context: dg.AssetCheckExecutionContext,
+    barometre: BarometreSettings,
+    marts: list[tuple[dg.AssetCheckKey, dg.AssetKey]],
+) -> Iterator[dg.AssetCheckResult]:
+    if not marts:
+        return
+    scans = scan_marts(barometre.layout.build_db, [mart.path[-1] for _, mart in marts])
+    for key, mart in marts:
+        findings = scans[mart.path[-1]]
+        description = "\n".join(f.describe() for f in findings) or "no personal data found"
+        yield _result(context, key, not findings, description, findings=len(findings))
 
 
 def _published_figures_result(

@@ -145,9 +145,10 @@ def personal_values(landing: Path) -> set[str]:
             kind = kinds.get(stem)
             if kind in ("personal", "free_text", "upload") or (kind == "multi_select" and is_other):
                 values |= {row[position] for row in rows[1:]}
-    secrets = {normalise(v) for v in values if normalise(v)} - vocabulary - {"N/A"}
-    # the questionnaire's own words typed back ("prestataire informatique" for the item "Un
-    # prestataire informatique") reveal nothing of the respondent, as the product's scan says
+    secrets = {normalise(v) for v in values if normalise(v)} - {"N/A"}
+    # the questionnaire's own words, whole or typed back in part ("prestataire informatique"
+    # for the item "Un prestataire informatique"), reveal nothing of the respondent, as the
+    # product's scan says
     return {s for s in secrets if not any(s in word for word in vocabulary)}
 
 
