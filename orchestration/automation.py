@@ -46,18 +46,25 @@ def landing_fingerprint() -> str:
     job=refresh_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED
 )
 def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
-    """Starts a refresh when an export lands in, or changes in, the landing folder; a new wave
-    folder becomes a new survey_wave partition first."""
+    """Starts a refresh when an export lands in, or changes in, or leaves the landing folder; a
+    new wave folder becomes a new survey_wave partition first, and a wave folder gone is no
+    longer one (the refresh removes it from raw, or refuses when it is published)."""
     fingerprint = landing_fingerprint()
     if fingerprint == context.cursor:
         return dg.SensorResult(skip_reason="nothing new in the landing folder")
+    in_landing = wave_folder_years(settings.landing_dir())
     known = context.instance.get_dynamic_partitions(SURVEY_WAVES.name)
-    added = new_waves(context.instance, wave_folder_years(settings.landing_dir()))
-    waves = [*known, *added]
+    added = new_waves(context.instance, in_landing)
+    gone = sorted(set(known) - {str(wave) for wave in in_landing})
+    requests = [SURVEY_WAVES.build_add_request(added)] if added else []
+    requests += [SURVEY_WAVES.build_delete_request(gone)] if gone else []
+    waves = [wave for wave in [*known, *added] if wave not in gone]
     if not waves:
-        return dg.SensorResult(skip_reason="no survey wave folder in the landing yet")
+        return dg.SensorResult(
+            skip_reason="no survey wave folder in the landing", dynamic_partitions_requests=requests
+        )
     return dg.SensorResult(
         run_requests=[dg.RunRequest(run_key=fingerprint, tags=every_wave_tags(waves))],
-        dynamic_partitions_requests=[SURVEY_WAVES.build_add_request(added)] if added else [],
+        dynamic_partitions_requests=requests,
         cursor=fingerprint,
     )

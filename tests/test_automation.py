@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -19,7 +20,11 @@ def evaluate(cursor: str | None, instance: dg.DagsterInstance) -> dg.SensorResul
     result = landing_sensor(dg.build_sensor_context(cursor=cursor, instance=instance))
     for request in result.dynamic_partitions_requests or []:
         # what the sensor daemon does with the request
-        instance.add_dynamic_partitions(request.partitions_def_name, request.partition_keys)
+        if isinstance(request, dg.AddDynamicPartitionsRequest):
+            instance.add_dynamic_partitions(request.partitions_def_name, request.partition_keys)
+        else:
+            for key in request.partition_keys:
+                instance.delete_dynamic_partition(request.partitions_def_name, key)
     return result
 
 
@@ -52,6 +57,12 @@ def test_the_sensor_requests_a_refresh_only_when_the_landing_changes(
     assert new_wave.run_requests, "a new wave is a new refresh"
     assert instance.get_dynamic_partitions(SURVEY_WAVES.name)[-1] == "2025", "and a partition"
     assert new_wave.run_requests[0].tags[RANGE_END_TAG] == "2025"
+
+    shutil.rmtree(landing / "survey" / "2025")
+    gone = evaluate(new_wave.cursor, instance)
+    assert gone.run_requests, "a wave gone is a refresh (which removes it from raw)"
+    assert instance.get_dynamic_partitions(SURVEY_WAVES.name) == ["2022", "2023", "2024"]
+    assert gone.run_requests[0].tags[RANGE_END_TAG] == "2024"
 
 
 def test_the_schedule_refreshes_every_registered_wave(tmp_path: Path) -> None:
