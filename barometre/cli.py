@@ -17,7 +17,12 @@ from barometre import settings
 from barometre.errors import BarometreError
 from barometre.landing import discover_survey_waves, wave_folder_years
 from barometre.publish import DEFAULT_KEEP_RELEASES, current_release, list_releases, switch_to
-from barometre.run_state import RunInputs, record_successful_run, unchanged_release
+from barometre.run_state import (
+    RunInputs,
+    follow_rollback,
+    record_successful_run,
+    unchanged_release,
+)
 
 if TYPE_CHECKING:
     from dagster import DagsterEvent, ExecuteInProcessResult
@@ -236,7 +241,10 @@ def _releases(arguments: argparse.Namespace) -> int:
     for release in releases:
         mark = "*" if current and release.release_id == current.release_id else " "
         rows = ", ".join(f"{table} {count}" for table, count in release.row_counts.items())
-        console.print(f"{mark} {release.release_id}  published {release.published_at}  {rows}")
+        origin = release.origin or "origin not recorded"
+        console.print(
+            f"{mark} {release.release_id}  {origin}  published {release.published_at}  {rows}"
+        )
     return 0
 
 
@@ -247,6 +255,7 @@ def _rollback(arguments: argparse.Namespace) -> int:
     except BarometreError as error:
         console.print(f"[red]{error}[/red]", soft_wrap=True)
         return 1
+    follow_rollback(layout, release.release_id)
     console.print(f"{layout.published_db} is release {release.release_id} again")
     return 0
 

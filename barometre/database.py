@@ -20,3 +20,9 @@ def connect(
     if spill_dir is not None:
         config["temp_directory"] = str(spill_dir)
     return duckdb.connect(str(database), read_only=read_only, config=config)
+
+
+def sql_string(text: str) -> str:
+    """A SQL string literal, for the statements that take no parameters (ATTACH, COPY, COMMENT
+    ON): a path or text with a quote in it stays one literal."""
+    return "'" + text.replace("'", "''") + "'"

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from barometre.errors import LandingError
+from barometre.errors import BarometreError, LandingError
+from barometre.settings import SYNTHETIC_MARKER
 
 REFERENCE_FILE_NAME = "respondents_reference.csv"
 REFERENCE_COLUMNS = (
@@ -26,6 +27,30 @@ REFERENCE_COLUMNS = (
     "population",
     "category",
 )
+
+
+# Where a landing's data come from: the Observatoire's exports, or data made up by a generator
+# (the bundled sample), which the landing declares with a marker file at its root.
+OBSERVED, SYNTHETIC = "observed", "synthetic"
+# What every release of each origin says of its data (meta.release.data_note, the report)
+ORIGIN_NOTES = {
+    SYNTHETIC: "SYNTHETIC sample data (fictive authorities, made-up answers), "
+    "not the Observatoire's figures"
+}
+
+
+def landing_origin(landing: Path) -> str:
+    """synthetic when the landing holds the generator's marker, else observed."""
+    return SYNTHETIC if (landing / SYNTHETIC_MARKER).is_file() else OBSERVED
+
+
+def single_origin(origins: set[str], where: str) -> str:
+    """The one origin of a set of inputs: a release never mixes observed and synthetic data."""
+    if len(origins) > 1:
+        raise BarometreError(
+            f"{where} mixes {' and '.join(sorted(origins))} data: a release never mixes them"
+        )
+    return next(iter(origins), OBSERVED)
 
 
 @dataclass(frozen=True)

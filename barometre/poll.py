@@ -47,8 +47,13 @@ create table if not exists raw.poll_loads (
     row_count integer not null,
     variable_count integer not null,
     weight_variable varchar not null,
-    loaded_at timestamp not null
+    loaded_at timestamp not null,
+    bytes bigint,
+    origin varchar
 );
+-- columns added since the first raw layouts: a wave loaded before has them null and reloads
+alter table raw.poll_loads add column if not exists bytes bigint;
+alter table raw.poll_loads add column if not exists origin varchar;
 create table if not exists raw.poll_variables (
     wave integer not null,
     variable varchar not null,
@@ -329,6 +334,7 @@ def ensure_poll_schema(connection: duckdb.DuckDBPyConnection) -> None:
 def load_poll_waves(
     connection: duckdb.DuckDBPyConnection,
     wave_files: list[PollWaveFile],
+    origin: str,
     settings: dict[int, PollWaveSettings] | None = None,
 ) -> list[PollWaveLoad]:
     """Make the raw poll tables hold exactly the landing folder's waves: changed files are read,
@@ -336,9 +342,10 @@ def load_poll_waves(
     settings = read_wave_settings() if settings is None else settings
     ensure_poll_schema(connection)
     previous = {
-        wave: (sha, weight, rows, variables)
-        for wave, sha, weight, rows, variables in connection.execute(
-            "select wave, sha256, weight_variable, row_count, variable_count from raw.poll_loads"
+        wave: (sha, weight, source, rows, variables)
+        for wave, sha, weight, source, rows, variables in connection.execute(
+            "select wave, sha256, weight_variable, origin, row_count, variable_count "
+            "from raw.poll_loads"
         ).fetchall()
     }
     loads: list[PollWaveLoad] = []
@@ -346,8 +353,8 @@ def load_poll_waves(
     for wave_file in wave_files:
         weight = settings[wave_file.wave].weight_variable if wave_file.wave in settings else None
         before = previous.get(wave_file.wave)
-        if before and (before[0], before[1]) == (file_sha256(wave_file.path), weight):
-            loads.append(PollWaveLoad(wave_file.wave, "unchanged", before[2], before[3]))
+        if before and before[:3] == (file_sha256(wave_file.path), weight, origin):
+            loads.append(PollWaveLoad(wave_file.wave, "unchanged", before[3], before[4]))
             continue
         # read and check every changed file before touching the database
         poll_file = read_poll_file(wave_file, settings)
@@ -357,14 +364,14 @@ def load_poll_waves(
         )
     present = {wave_file.wave for wave_file in wave_files}
     removed = sorted(set(previous) - present)
-    loads += [PollWaveLoad(w, "removed", previous[w][2], previous[w][3]) for w in removed]
+    loads += [PollWaveLoad(w, "removed", previous[w][3], previous[w][4]) for w in removed]
     if changed or removed:
-        _replace_waves(connection, changed, removed)
+        _replace_waves(connection, changed, removed, origin)
     return sorted(loads, key=lambda load: load.wave)
 
 
 def _replace_waves(
-    connection: duckdb.DuckDBPyConnection, changed: list[PollFile], removed: list[int]
+    connection: duckdb.DuckDBPyConnection, changed: list[PollFile], removed: list[int], origin: str
 ) -> None:
     connection.begin()
     try:
@@ -381,7 +388,7 @@ def _replace_waves(
                 connection.execute(f"insert into raw.{table} select * from incoming")
                 connection.unregister("incoming")
             connection.execute(
-                "insert into raw.poll_loads values (?, ?, ?, ?, ?, ?, ?)",
+                "insert into raw.poll_loads values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     poll_file.wave,
                     poll_file.path.name,
@@ -390,6 +397,8 @@ def _replace_waves(
                     len(poll_file.variables),
                     poll_file.weight_variable,
                     datetime.now(UTC).replace(tzinfo=None),
+                    poll_file.path.stat().st_size,
+                    origin,
                 ],
             )
         connection.commit()

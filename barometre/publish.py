@@ -19,8 +19,8 @@ import json
 import os
 import shutil
 import stat
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,8 +28,11 @@ from typing import Any
 import duckdb
 
 from barometre import __version__
-from barometre.database import connect
+from barometre.database import connect, sql_string
 from barometre.errors import BarometreError
+from barometre.fingerprint import schema_fingerprint, table_names
+from barometre.gate_verdict import AuditedBuild, verify_verdict
+from barometre.landing import ORIGIN_NOTES, single_origin
 from barometre.settings import WarehouseLayout
 
 PUBLISHED_SCHEMA = "marts"
@@ -51,11 +54,32 @@ class Release:
     revised_waves: list[int]
     # what the data is when it is not the Observatoire's (the bundled synthetic sample)
     data_note: str = ""
+    origin: str = ""  # "observed" or "synthetic": a release never mixes them
+    inputs: list[dict[str, Any]] = field(default_factory=list)  # ReleaseInput, as dicts
 
     @classmethod
     def read(cls, folder: Path) -> Release:
         data = json.loads((folder / RELEASE_FILE).read_text(encoding="utf-8"))
         return cls(**{name: data[name] for name in cls.__dataclass_fields__ if name in data})
+
+    def waves_of(self, kind: str) -> list[int]:
+        """The survey or poll waves the release holds."""
+        if kind == "survey":
+            return self.waves
+        return sorted({i["wave"] for i in self.inputs if i["kind"].startswith(kind)})
+
+
+@dataclass(frozen=True)
+class ReleaseInput:
+    """One landing file a release was built from."""
+
+    wave: int
+    kind: str  # survey_export, survey_reference or poll_export
+    file_name: str
+    sha256: str
+    bytes: int
+    records: int
+    origin: str
 
 
 @dataclass(frozen=True)
@@ -75,43 +99,10 @@ class PublishResult:
     release: Release
 
 
-def mart_tables(connection: duckdb.DuckDBPyConnection, database: str) -> list[str]:
-    rows = connection.execute(
-        "select table_name from duckdb_tables() "
-        "where database_name = ? and schema_name = ? order by table_name",
-        [database, PUBLISHED_SCHEMA],
-    ).fetchall()
-    return [name for (name,) in rows]
-
-
-def marts_fingerprint(connection: duckdb.DuckDBPyConnection, database: str) -> str:
-    """A hash of the marts' content: same content, same fingerprint, nothing to publish.
-
-    Floating-point columns are hashed rounded to 9 decimals: sums computed in parallel may
-    differ in their last bits from one build to the next without any change in the data.
-    """
-    parts = []
-    for table in mart_tables(connection, database):
-        columns = connection.execute(
-            "select column_name, data_type from duckdb_columns() "
-            "where database_name = ? and schema_name = ? and table_name = ? order by column_index",
-            [database, PUBLISHED_SCHEMA, table],
-        ).fetchall()
-        values = ", ".join(
-            f'round("{name}", 9)' if kind in ("DOUBLE", "FLOAT") else f'"{name}"'
-            for name, kind in columns
-        )
-        # the sum of the rows' MD5s: the same for the same rows in any order, computed in one
-        # streaming pass (sorting every row into one string took gigabytes at 100x the sample)
-        (digest,) = connection.execute(
-            "select count(*) || ':' || coalesce(sum(md5_number_lower(row_text)), 0) || ':' "
-            "|| coalesce(sum(md5_number_upper(row_text)), 0) "
-            f"from (select cast(row({values}) as varchar) as row_text "
-            f"from {database}.{PUBLISHED_SCHEMA}.{table})"
-        ).fetchone()
-        parts.append(f"{table}:{digest}")
-    (fingerprint,) = connection.execute("select md5(?)", ["|".join(parts)]).fetchone()
-    return fingerprint
+def current_release_database(layout: WarehouseLayout) -> Path | None:
+    """The current release's database file (what the published-figures guard compares with)."""
+    path = layout.current_release_link / layout.published_db.name
+    return path if path.is_file() else None
 
 
 def current_release(layout: WarehouseLayout) -> Release | None:
@@ -133,16 +124,17 @@ def list_releases(layout: WarehouseLayout) -> list[Release]:
 
 def publish_marts(
     layout: WarehouseLayout,
+    required_checks: Sequence[str],
     revised_waves: tuple[int, ...] = (),
     keep: int = DEFAULT_KEEP_RELEASES,
     descriptions: Mapping[str, TableDescription] | None = None,
     write_docs: Callable[[Path], None] | None = None,
-    data_note: str = "",
 ) -> PublishResult:
     """Publish the build database's marts as a new release unless the current one holds them.
 
-    `data_note` says what the data is when it is not the Observatoire's (synthetic sample): it
-    goes into meta.release and release.json, and the report shows it.
+    Only a build whose quality-gate verdict holds every one of `required_checks`, all passed,
+    is published (write-audit-publish, enforced here whoever starts the publication); a build
+    whose inputs mix observed and synthetic data never is.
 
     `write_docs(folder)` writes the release's documentation site into `folder`; it runs once the
     build database is closed here, so it may open it (dbt does).
@@ -150,13 +142,18 @@ def publish_marts(
     _remove_stale_temporaries(layout)
     layout.releases_dir.mkdir(parents=True, exist_ok=True)
     with connect(spill_dir=layout.build_db.parent / "publish.tmp") as connection:
-        connection.execute(f"attach '{layout.build_db}' as build (read_only)")
-        fingerprint = marts_fingerprint(connection, "build")
+        connection.execute(f"attach {sql_string(str(layout.build_db))} as build (read_only)")
+        fingerprint = schema_fingerprint(connection, "build", PUBLISHED_SCHEMA)
         current = current_release(layout)
         if current is not None and current.fingerprint == fingerprint:
             return PublishResult("unchanged", current)
-        waves = _waves(connection)
-        tables = mart_tables(connection, "build")
+        baseline = current.release_id if current else None
+        audited = AuditedBuild.of(connection, "build", baseline, revised_waves)
+        verify_verdict(layout, audited, required_checks)
+        inputs = _release_inputs(connection)
+        origin = single_origin({i.origin for i in inputs}, f"the build database {layout.build_db}")
+        waves = sorted({i.wave for i in inputs if i.kind.startswith("survey")})
+        tables = table_names(connection, "build", PUBLISHED_SCHEMA)
         release = Release(
             release_id=_new_release_id(layout, waves),
             fingerprint=fingerprint,
@@ -164,13 +161,15 @@ def publish_marts(
             waves=waves,
             row_counts=_row_counts(connection, tables),
             revised_waves=sorted(revised_waves),
-            data_note=data_note,
+            data_note=ORIGIN_NOTES.get(origin, ""),
+            origin=origin,
+            inputs=[asdict(i) for i in inputs],
         )
         staging = layout.releases_dir / f".tmp-{release.release_id}-{os.getpid()}"
         staging.mkdir()
         _write_release(connection, staging, tables, release, descriptions or {})
     if write_docs is not None:
-        _write_docs(write_docs, staging / DOCS_FOLDER)
+        _write_docs(write_docs, staging / DOCS_FOLDER, release)
     os.replace(staging, layout.releases_dir / release.release_id)
     _fsync(layout.releases_dir)
     switch_to(layout, release.release_id)
@@ -219,7 +218,7 @@ def _write_release(
     database = folder / "barometre.duckdb"
     (folder / "parquet").mkdir()
     # an older storage format, so that BI drivers and CLIs bundling DuckDB 1.x can open the file
-    connection.execute(f"attach '{database}' as release (storage_version 'v1.0.0')")
+    connection.execute(f"attach {sql_string(str(database))} as release (storage_version 'v1.0.0')")
     connection.execute(f"create schema release.{PUBLISHED_SCHEMA}")
     for table in tables:
         # every published row says which release it belongs to
@@ -229,16 +228,14 @@ def _write_release(
             [release.release_id],
         )
         _comment(connection, table, descriptions.get(table))
-        connection.execute(
-            f"copy release.{PUBLISHED_SCHEMA}.{table} "
-            f"to '{folder / 'parquet' / table}.parquet' (format parquet)"
-        )
+        parquet = sql_string(str(folder / "parquet" / f"{table}.parquet"))
+        connection.execute(f"copy release.{PUBLISHED_SCHEMA}.{table} to {parquet} (format parquet)")
     connection.execute("create schema release.meta")
     connection.execute(
         "create table release.meta.release as select ? as release_id, ? as fingerprint, "
         "cast(? as timestamp) as published_at, ? as barometre_version, "
         "cast(? as integer[]) as waves, cast(? as integer[]) as revised_waves, "
-        "nullif(?, '') as data_note",
+        "nullif(?, '') as data_note, ? as origin",
         [
             release.release_id,
             release.fingerprint,
@@ -247,8 +244,10 @@ def _write_release(
             release.waves,
             release.revised_waves,
             release.data_note,
+            release.origin,
         ],
     )
+    _write_inputs(connection, release.inputs)
     connection.execute("detach release")
     (folder / RELEASE_FILE).write_text(
         json.dumps(_release_json(release), indent=2), encoding="utf-8"
@@ -258,9 +257,30 @@ def _write_release(
     _fsync(folder)
 
 
-def _write_docs(write_docs: Callable[[Path], None], folder: Path) -> None:
+def _write_inputs(connection: duckdb.DuckDBPyConnection, inputs: list[dict[str, Any]]) -> None:
+    """meta.release_inputs: every landing file the release was built from."""
+    connection.execute(
+        "create table release.meta.release_inputs (wave integer, kind varchar, "
+        "file_name varchar, sha256 varchar, bytes bigint, records integer, origin varchar)"
+    )
+    connection.executemany(
+        "insert into release.meta.release_inputs values (?, ?, ?, ?, ?, ?, ?)",
+        [[i[name] for name in ReleaseInput.__dataclass_fields__] for i in inputs],
+    )
+
+
+def _write_docs(write_docs: Callable[[Path], None], folder: Path, release: Release) -> None:
     folder.mkdir()
     write_docs(folder)
+    # the overview page (dbt_project/models/overview.md) names the release it documents
+    index = folder / DOCS_INDEX
+    text = index.read_text(encoding="utf-8")
+    for placeholder, value in (
+        ("BAROMETRE_RELEASE_ID", release.release_id),
+        ("BAROMETRE_RELEASE_ORIGIN", release.origin),
+    ):
+        text = text.replace(placeholder, value)
+    index.write_text(text, encoding="utf-8")
     _seal(sorted(folder.iterdir()))
     _fsync(folder)
 
@@ -299,12 +319,25 @@ def _quoted(text: str) -> str:
 
 
 def _release_json(release: Release) -> dict[str, Any]:
-    return {**release.__dict__, "barometre_version": __version__}
+    return {**asdict(release), "barometre_version": __version__}
 
 
-def _waves(connection: duckdb.DuckDBPyConnection) -> list[int]:
-    rows = connection.execute("select distinct wave from build.raw.survey_loads order by wave")
-    return [wave for (wave,) in rows.fetchall()]
+def _release_inputs(connection: duckdb.DuckDBPyConnection) -> list[ReleaseInput]:
+    """The landing files the build was made from, as its raw layer's loads recorded them."""
+    rows = connection.execute(
+        """
+        select wave, 'survey_export', export_file, export_sha256, export_bytes, row_count, origin
+        from build.raw.survey_loads
+        union all
+        select wave, 'survey_reference', reference_file, reference_sha256, reference_bytes,
+            reference_row_count, origin
+        from build.raw.survey_loads where reference_file is not null
+        union all
+        select wave, 'poll_export', file, sha256, bytes, row_count, origin from build.raw.poll_loads
+        order by 2, 1
+        """
+    ).fetchall()
+    return [ReleaseInput(*row) for row in rows]
 
 
 def _new_release_id(layout: WarehouseLayout, waves: list[int]) -> str:

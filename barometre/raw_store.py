@@ -34,8 +34,17 @@ create table if not exists raw.survey_loads (
     reference_sha256 varchar,
     row_count integer not null,
     column_count integer not null,
-    loaded_at timestamp not null
+    loaded_at timestamp not null,
+    export_bytes bigint,
+    reference_bytes bigint,
+    reference_row_count integer,
+    origin varchar
 );
+-- columns added since the first raw layouts: a wave loaded before has them null and reloads
+alter table raw.survey_loads add column if not exists export_bytes bigint;
+alter table raw.survey_loads add column if not exists reference_bytes bigint;
+alter table raw.survey_loads add column if not exists reference_row_count integer;
+alter table raw.survey_loads add column if not exists origin varchar;
 create table if not exists raw.survey_headers (
     wave integer not null,
     column_position integer not null,
@@ -69,18 +78,21 @@ def ensure_raw_schema(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute(_RAW_DDL)
 
 
-def load_survey_wave(connection: duckdb.DuckDBPyConnection, files: SurveyWaveFiles) -> WaveLoad:
-    """Load one wave's export and reference file unless both are unchanged since last load."""
+def load_survey_wave(
+    connection: duckdb.DuckDBPyConnection, files: SurveyWaveFiles, origin: str
+) -> WaveLoad:
+    """Load one wave's export and reference file unless both are unchanged since last load
+    (from a landing of the same origin)."""
     ensure_raw_schema(connection)
     previous = connection.execute(
-        "select export_sha256, reference_sha256, row_count, column_count "
+        "select export_sha256, reference_sha256, origin, row_count, column_count "
         "from raw.survey_loads where wave = ?",
         [files.wave],
     ).fetchone()
     export_sha = file_sha256(files.export)
     reference_sha = file_sha256(files.reference) if files.reference else None
-    if previous and previous[0] == export_sha and previous[1] == reference_sha:
-        return WaveLoad(files.wave, "unchanged", previous[2], previous[3])
+    if previous and previous[:3] == (export_sha, reference_sha, origin):
+        return WaveLoad(files.wave, "unchanged", previous[3], previous[4])
 
     # The header and the reference file are checked before touching the database; the export's
     # records as they are loaded, in the wave's transaction: a malformed one rolls it all back.
@@ -110,7 +122,7 @@ def load_survey_wave(connection: duckdb.DuckDBPyConnection, files: SurveyWaveFil
         _insert(connection, "survey_headers", headers)
         _insert(connection, "respondents_reference", reference_rows)
         connection.execute(
-            "insert into raw.survey_loads values (?, ?, ?, ?, ?, ?, ?, ?)",
+            "insert into raw.survey_loads values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 files.wave,
                 files.export.name,
@@ -120,6 +132,10 @@ def load_survey_wave(connection: duckdb.DuckDBPyConnection, files: SurveyWaveFil
                 row_count,
                 width,
                 datetime.now(UTC).replace(tzinfo=None),
+                files.export.stat().st_size,
+                files.reference.stat().st_size if files.reference else None,
+                len(reference.records) if reference else None,
+                origin,
             ],
         )
         connection.commit()
@@ -127,6 +143,28 @@ def load_survey_wave(connection: duckdb.DuckDBPyConnection, files: SurveyWaveFil
         connection.rollback()
         raise
     return WaveLoad(files.wave, "loaded", row_count, width)
+
+
+def remove_survey_waves(connection: duckdb.DuckDBPyConnection, waves: list[int]) -> None:
+    """Drop waves gone from the landing from every raw survey table, in one transaction."""
+    if not waves:
+        return
+    connection.begin()
+    try:
+        for table in RAW_TABLES:
+            connection.execute(
+                f"delete from raw.{table} where list_contains(?, wave)", [list(waves)]
+            )
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
+
+
+def survey_waves_loaded(connection: duckdb.DuckDBPyConnection) -> list[int]:
+    ensure_raw_schema(connection)
+    rows = connection.execute("select wave from raw.survey_loads order by wave").fetchall()
+    return [wave for (wave,) in rows]
 
 
 def _insert(connection: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:

@@ -669,6 +669,13 @@ def _codebook_table(rows: list[Row], kind: str, type_of: Callable[[Row], str]) -
     )
 
 
+# meta.release.origin, as readers of the report say it
+ORIGIN_LABELS = {
+    "observed": "observées (exports de l'Observatoire)",
+    "synthetic": "synthétiques (échantillon fictif, pas les chiffres de l'Observatoire)",
+}
+
+
 def _index_page(data: Published, nav: str) -> str:
     release = data.release
     survey_waves = sorted({r["wave"] for r in data.survey})
@@ -677,6 +684,7 @@ def _index_page(data: Published, nav: str) -> str:
         ("Release", release.get("release_id", "n.d.")),
         ("Publiée le", release.get("published_at", "n.d.")),
         ("Version de barometre", release.get("barometre_version", "n.d.")),
+        ("Origine des données", ORIGIN_LABELS.get(release.get("origin"), "non précisée")),
         ("Vagues de l'enquête (collectivités)", ", ".join(map(str, survey_waves)) or "aucune"),
         ("Vagues du sondage (citoyens)", ", ".join(map(str, poll_waves)) or "non publié"),
     ]

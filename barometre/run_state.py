@@ -10,43 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from barometre import __version__, settings
+from barometre.project import project_digest, tree_digest
 from barometre.publish import current_release
 
 STATE_FILE_NAME = "last_successful_run.json"
-
-# Everything of the repository a run reads, besides the landing folder.
-_PROJECT_INPUTS = (
-    settings.DBT_PROJECT_DIR / "dbt_project.yml",
-    settings.DBT_PROJECT_DIR / "models",
-    settings.DBT_PROJECT_DIR / "macros",
-    settings.DBT_PROJECT_DIR / "tests",
-    settings.SEEDS_DIR,
-    settings.EXPECTATIONS_DIR,
-    settings.REPO_ROOT / "profiles.yml",
-    settings.REPO_ROOT / "barometre",
-    settings.REPO_ROOT / "orchestration",
-)
-_IGNORED_SUFFIXES = {".pyc"}
-
-
-def tree_digest(roots: Iterable[Path], relative_to: Path) -> str:
-    """SHA-256 of the names and contents of every file under roots (files or folders)."""
-    digest = hashlib.sha256()
-    for root in roots:
-        files = sorted(root.rglob("*")) if root.is_dir() else [root]
-        for path in files:
-            if path.is_file() and path.suffix not in _IGNORED_SUFFIXES:
-                digest.update(str(path.relative_to(relative_to)).encode())
-                # a link is not its target: the run refuses links leading out of the landing
-                if path.is_symlink():
-                    digest.update(f"-> {path.resolve()}".encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -60,17 +31,14 @@ class RunInputs:
     engine: str = "duckdb"
 
     def digest(self) -> str:
+        """Everything but the revised waves, which the state keeps apart (see follow_rollback)."""
         landing = [self.landing / "survey", self.landing / "poll"]
         return hashlib.sha256(
             json.dumps(
                 {
                     "version": __version__,
-                    "project": tree_digest(_PROJECT_INPUTS, settings.REPO_ROOT),
+                    "project": project_digest(),
                     "landing": tree_digest([p for p in landing if p.exists()], self.landing),
-                    "snapshots": tree_digest([self.warehouse.snapshots_dir], self.warehouse.root)
-                    if self.warehouse.snapshots_dir.exists()
-                    else None,
-                    "revised_waves": list(self.revised_waves),
                     "keep_releases": self.keep_releases,
                     "engine": self.engine,
                 }
@@ -93,7 +61,13 @@ def unchanged_release(inputs: RunInputs) -> str | None:
     if release is None or not path.exists() or not inputs.warehouse.build_db.exists():
         return None
     state = json.loads(path.read_text(encoding="utf-8"))
-    if state.get("release_id") != release.release_id or state.get("digest") != inputs.digest():
+    # after a rollback only a plain run is a no-op: a revision is asked for with --revise
+    revised = [] if state.get("rolled_back") else state.get("revised_waves")
+    if (state.get("release_id"), state.get("digest"), revised) != (
+        release.release_id,
+        inputs.digest(),
+        list(inputs.revised_waves),
+    ):
         return None
     return release.release_id
 
@@ -103,8 +77,27 @@ def record_successful_run(inputs: RunInputs) -> None:
     release = current_release(inputs.warehouse)
     if release is None:
         return
-    state = {"digest": inputs.digest(), "release_id": release.release_id}
-    path = _state_path(inputs.warehouse)
+    state = {
+        "digest": inputs.digest(),
+        "revised_waves": list(inputs.revised_waves),
+        "release_id": release.release_id,
+    }
+    _write_state(inputs.warehouse, state)
+
+
+def follow_rollback(warehouse: settings.WarehouseLayout, release_id: str) -> None:
+    """After `barometre rollback`: the inputs of the last successful run now stand for the
+    release made current, so running them again without --revise publishes nothing (the
+    published-figures guard compares every later build with the release made current, so the
+    figures rolled away come back only with --revise)."""
+    path = _state_path(warehouse)
+    if path.exists():
+        state = json.loads(path.read_text(encoding="utf-8"))
+        _write_state(warehouse, state | {"release_id": release_id, "rolled_back": True})
+
+
+def _write_state(warehouse: settings.WarehouseLayout, state: dict[str, object]) -> None:
+    path = _state_path(warehouse)
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps(state), encoding="utf-8")
     temporary.replace(path)

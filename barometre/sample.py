@@ -26,6 +26,7 @@ from pathlib import Path
 from random import Random
 
 from barometre import settings
+from barometre.landing import ORIGIN_NOTES, SYNTHETIC
 
 WAVE = "2023"  # the wave this module's respondent mix reproduces (others: sample_calibrated)
 SEEDS_DIR = Path(__file__).resolve().parents[1] / "seeds"
@@ -822,16 +823,17 @@ def generate_sample_landing(landing_dir: Path, seed: int = 2023) -> list[Path]:
     ]
 
 
-SYNTHETIC_NOTE = """\
-# SYNTHETIC sample data (fictive authorities, made-up answers), not the Observatoire's figures
+SYNTHETIC_NOTE = f"""\
+# {ORIGIN_NOTES[SYNTHETIC]}
 
 Everything in this folder is written by `barometre sample` (barometre/sample.py,
 barometre/sample_calibrated.py, barometre/sample_poll.py) from a seeded pseudo-random generator:
 the structures are fictive ("fictif"/"fictive" in every name), the contacts invented, and the
 answers made up so that the warehouse's cleaning and tabulation can be exercised and, for 2022
-and 2024, so that published figures come out. No row comes from a real respondent. Every
-release built from this folder carries the first line above in `meta.release.data_note` and
-`release.json`, and the report shows it on every page.
+and 2024, so that published figures come out. No row comes from a real respondent. This file
+declares the folder's origin `synthetic`: every release built from it says so
+(`meta.release.origin`, `meta.release.data_note`, `release.json`), the report shows it on every
+page, and a warehouse holding it refuses observed data (a release never mixes the two).
 """
 
 

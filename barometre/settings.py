@@ -11,8 +11,7 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 SEEDS_DIR = REPO_ROOT / "seeds"
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 SAMPLE_LANDING_DIR = REPO_ROOT / "sample_landing"
-# A landing folder holding this file is synthetic sample data: its first line says so in every
-# release built from it.
+# A landing folder holding this file is synthetic data (barometre/landing.py: origin).
 SYNTHETIC_MARKER = "SYNTHETIC_SAMPLE.md"
 
 # The CLI sets these so that Dagster assets and dbt (a subprocess) see the same folders.
@@ -73,11 +72,6 @@ class WarehouseLayout:
     def validation_dir(self) -> Path:
         return self.root / "validation"
 
-    @property
-    def snapshots_dir(self) -> Path:
-        """Per-wave snapshots of the figures already published."""
-        return self.root / "snapshots"
-
 
 def landing_dir() -> Path:
     return Path(os.environ.get(LANDING_ENV, SAMPLE_LANDING_DIR)).resolve()
@@ -102,11 +96,3 @@ def engine() -> str:
 
 def keep_releases(default: int) -> int:
     return int(os.environ.get(KEEP_RELEASES_ENV, default))
-
-
-def synthetic_data_note(landing: Path) -> str:
-    """The first line of the landing's synthetic-data marker, or "" for real data."""
-    marker = landing / SYNTHETIC_MARKER
-    if not marker.is_file():
-        return ""
-    return marker.read_text(encoding="utf-8").splitlines()[0].lstrip("# ").strip()

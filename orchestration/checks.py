@@ -3,14 +3,19 @@
 Every check is its own asset check (its own result, its own line in the UI), but they run in
 one step: one Great Expectations context, one drawing of its Data Docs and one Dagster step
 for the whole gate, instead of one of each per check (most of the gate's time on a small
-warehouse). The step runs only the checks a run selects.
+warehouse). The step runs only the checks a run selects, and records their results as the
+gate's verdict on the build it checked (barometre/gate_verdict.py): publication reads it.
 """
 
 from collections.abc import Iterator
+from itertools import chain
 
 import dagster as dg
 
+from barometre.gate_verdict import DBT_BUILD_CHECK, AuditedBuild, record_verdict
 from barometre.privacy import scan_marts
+from barometre.publish import current_release
+from barometre.published_figures import GuardedMart, compare_with_release, revise_hint
 from barometre.quality import (
     data_docs_index,
     load_suite_definition,
@@ -18,8 +23,7 @@ from barometre.quality import (
     suite_names,
     write_report,
 )
-from barometre.snapshots import SNAPSHOTS, SnapshotSpec, compare_with_snapshots
-from orchestration.assets import MART_KEYS
+from orchestration.dbt import MART_KEYS, guarded_marts
 from orchestration.resources import BUILD_DB_POOL, BarometreSettings
 
 
@@ -43,39 +47,51 @@ def _personal_data_spec(mart: dg.AssetKey) -> dg.AssetCheckSpec:
     )
 
 
-def _published_figures_spec(snapshot: SnapshotSpec) -> dg.AssetCheckSpec:
+def _published_figures_spec(mart: GuardedMart) -> dg.AssetCheckSpec:
     return _spec(
-        dg.AssetKey(["marts", snapshot.table]),
+        dg.AssetKey(["marts", mart.table]),
         "published_figures_unchanged",
-        "Figures already published for a wave are unchanged, unless revised.",
+        "The rows of every wave of the current release come out of the build unchanged, unless "
+        "the run revises the wave (--revise).",
     )
 
 
 SUITE_CHECKS = [(_suite_spec(suite), suite) for suite in suite_names()]
 PERSONAL_DATA_CHECKS = [(_personal_data_spec(mart), mart) for mart in MART_KEYS]
-PUBLISHED_FIGURES_CHECKS = [
-    (_published_figures_spec(snapshot), snapshot) for snapshot in SNAPSHOTS.values()
+PUBLISHED_FIGURES_CHECKS = [(_published_figures_spec(mart), mart) for mart in guarded_marts()]
+GATE_CHECKS = [
+    spec for spec, _ in (*SUITE_CHECKS, *PERSONAL_DATA_CHECKS, *PUBLISHED_FIGURES_CHECKS)
 ]
+# what publication requires of a build's verdict: every check of the gate, and dbt's build
+REQUIRED_CHECKS = sorted(spec.key.to_user_string() for spec in GATE_CHECKS) + [DBT_BUILD_CHECK]
 
 
-@dg.multi_asset_check(
-    specs=[spec for spec, _ in (*SUITE_CHECKS, *PERSONAL_DATA_CHECKS, *PUBLISHED_FIGURES_CHECKS)],
-    name="quality_gate",
-    can_subset=True,
-    pool=BUILD_DB_POOL,
-)
+@dg.multi_asset_check(specs=GATE_CHECKS, name="quality_gate", can_subset=True, pool=BUILD_DB_POOL)
 def quality_gate(
     context: dg.AssetCheckExecutionContext, barometre: BarometreSettings
 ) -> Iterator[dg.AssetCheckResult]:
-    """Every check of the gate that the run selected."""
+    """Every check of the gate that the run selected; their results are the gate's verdict on
+    the build as it was when they started."""
+    layout = barometre.layout
+    release = current_release(layout)
+    audited = AuditedBuild.of_build_db(
+        layout.build_db, release.release_id if release else None, barometre.revised_waves
+    )
     selected = context.selected_asset_check_keys
     suites = [(spec.key, suite) for spec, suite in SUITE_CHECKS if spec.key in selected]
-    yield from _expectation_results(context, barometre, suites)
     marts = [(spec.key, mart) for spec, mart in PERSONAL_DATA_CHECKS if spec.key in selected]
-    yield from _personal_data_results(context, barometre, marts)
-    for spec, snapshot in PUBLISHED_FIGURES_CHECKS:
-        if spec.key in selected:
-            yield _published_figures_result(context, barometre, spec.key, snapshot)
+    guarded = [(spec.key, mart) for spec, mart in PUBLISHED_FIGURES_CHECKS if spec.key in selected]
+    verdict = {}
+    for result in chain(
+        _expectation_results(context, barometre, suites),
+        _personal_data_results(context, barometre, marts),
+        _published_figures_results(context, barometre, guarded),
+    ):
+        verdict[dg.AssetCheckKey(result.asset_key, result.check_name).to_user_string()] = (
+            result.passed
+        )
+        yield result
+    record_verdict(layout, audited, verdict, context.run.run_id)
 
 
 def _expectation_results(
@@ -117,20 +133,24 @@ def _personal_data_results(
         yield _result(context, key, not findings, description, findings=len(findings))
 
 
-def _published_figures_result(
+def _published_figures_results(
     context: dg.AssetCheckExecutionContext,
     barometre: BarometreSettings,
-    key: dg.AssetCheckKey,
-    snapshot: SnapshotSpec,
-) -> dg.AssetCheckResult:
-    """Figures already published for a wave are unchanged, unless the run revises the wave."""
-    differences = compare_with_snapshots(barometre.layout, snapshot, barometre.revised_waves)
-    lines = [d.describe() for d in differences]
-    if differences:
-        waves = " ".join(sorted({str(d.wave) for d in differences}))
-        lines.append(f"if this revision is intended, rerun with --revise {waves}")
-    description = "\n".join(lines) or "no published figure changes"
-    return _result(context, key, not differences, description, waves_changed=len(differences))
+    guarded: list[tuple[dg.AssetCheckKey, GuardedMart]],
+) -> Iterator[dg.AssetCheckResult]:
+    """Rows of the current release's waves are unchanged, unless the run revises the wave."""
+    if not guarded:
+        return
+    changes = compare_with_release(
+        barometre.layout, [mart for _, mart in guarded], barometre.revised_waves
+    )
+    for key, mart in guarded:
+        found = changes[mart.table]
+        lines = [change.describe() for change in found]
+        if found:
+            lines.append(revise_hint(found, barometre.revised_waves))
+        description = "\n".join(lines) or "no published figure changes"
+        yield _result(context, key, not found, description, waves_changed=len(found))
 
 
 def _result(

@@ -15,8 +15,10 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from packaging import version
 
 from barometre import settings
-from barometre.publish import DOCS_INDEX, TableDescription
-from barometre.run_state import tree_digest
+from barometre.gate_verdict import DBT_BUILD_CHECK, AuditedBuild, record_verdict
+from barometre.project import tree_digest
+from barometre.publish import DOCS_INDEX, TableDescription, current_release
+from barometre.published_figures import GuardedMart
 from barometre.spark_import import import_spark_tables
 from orchestration.resources import BUILD_DB_POOL, BarometreSettings
 
@@ -47,27 +49,69 @@ def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
     return project.manifest_path
 
 
+def _manifest(project: DbtProject = DBT_PROJECT) -> dict[str, Any]:
+    return json.loads(project.manifest_path.read_text(encoding="utf-8"))
+
+
 def built_relations(project: DbtProject = DBT_PROJECT) -> list[tuple[str, str]]:
     """(schema, table) of every seed and model the project builds, from the manifest."""
-    manifest = json.loads(project.manifest_path.read_text(encoding="utf-8"))
     return sorted(
         (node["schema"], node["alias"])
-        for node in manifest["nodes"].values()
+        for node in _manifest(project)["nodes"].values()
         if node["resource_type"] in ("seed", "model")
     )
 
 
+def _marts(manifest: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [
+        node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["fqn"][1] == "marts"
+    ]
+
+
 def mart_descriptions(project: DbtProject = DBT_PROJECT) -> dict[str, TableDescription]:
     """The dbt docs of every mart (model and columns), from the manifest."""
-    manifest = json.loads(project.manifest_path.read_text(encoding="utf-8"))
     return {
         node["name"]: TableDescription(
             description=node.get("description", ""),
             columns={name: c.get("description", "") for name, c in node["columns"].items()},
         )
-        for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and node["fqn"][1] == "marts"
+        for node in _marts(_manifest(project))
     }
+
+
+def guarded_marts(project: DbtProject = DBT_PROJECT) -> list[GuardedMart]:
+    """How the published-figures guard reads each mart: its grain is the columns of its
+    uniqueness test, its wave columns and unguarded columns are in its YAML
+    (`config.meta.published_figures`: `wave_columns`, default [wave]; `unguarded`)."""
+    manifest = _manifest(project)
+    grains: dict[str, tuple[str, ...]] = {}
+    for node in manifest["nodes"].values():
+        test = node.get("test_metadata") or {}
+        if node["resource_type"] == "test" and node.get("attached_node") not in grains:
+            if test.get("name") == "unique_combination_of_columns":
+                grains[node["attached_node"]] = tuple(test["kwargs"]["columns"])
+            elif test.get("name") == "unique":
+                grains[node["attached_node"]] = (node["column_name"],)
+    marts = []
+    for node in _marts(manifest):
+        if node["unique_id"] not in grains:
+            raise ValueError(
+                f"mart {node['name']} has no uniqueness test (unique or "
+                "unique_combination_of_columns) in its YAML: the published-figures guard needs "
+                "its grain"
+            )
+        declared = node["config"].get("meta", {}).get("published_figures", {})
+        marts.append(
+            GuardedMart(
+                table=node["name"],
+                keys=grains[node["unique_id"]],
+                wave_columns=tuple(declared.get("wave_columns", ["wave"])),
+                unguarded=tuple(declared.get("unguarded", [])),
+            )
+        )
+    return sorted(marts, key=lambda mart: mart.table)
 
 
 # Groups named as the architecture names the layers; other folders give their own name.
@@ -106,19 +150,43 @@ def barometre_dbt_models(
 ) -> Iterator[Any]:
     layout = barometre.layout
     _point_dbt_at(layout)
-    if barometre.engine == "duckdb":
-        build = dbt.cli(["build"], context=context)
-        yield from build.stream()
-    else:
-        os.environ[settings.SPARK_DIR_ENV] = str(layout.spark_dir)
-        # Spark's catalog lives for one build: every table is written afresh
-        shutil.rmtree(layout.spark_dir, ignore_errors=True)
-        build = dbt.cli(["build", "--target", "spark"], context=context)
-        yield from build.stream()
-        imported = import_spark_tables(layout.build_db, layout.spark_dir, built_relations())
-        context.log.info(f"{len(imported)} tables built on Spark copied into {layout.build_db}")
+    # a build of every model, tests included, is the gate's first check: its verdict is recorded
+    # against what it built, passed or not (a subset proves nothing about the whole)
+    whole = context.selected_asset_keys == barometre_dbt_models.keys
+    try:
+        if barometre.engine == "duckdb":
+            build = dbt.cli(["build"], context=context)
+            yield from build.stream()
+        else:
+            os.environ[settings.SPARK_DIR_ENV] = str(layout.spark_dir)
+            # Spark's catalog lives for one build: every table is written afresh
+            shutil.rmtree(layout.spark_dir, ignore_errors=True)
+            build = dbt.cli(["build", "--target", "spark"], context=context)
+            yield from build.stream()
+            imported = import_spark_tables(layout.build_db, layout.spark_dir, built_relations())
+            context.log.info(f"{len(imported)} tables built on Spark copied into {layout.build_db}")
+    except Exception:
+        if whole and layout.build_db.exists():
+            _record_dbt_build(context, barometre, passed=False)
+        raise
+    if whole:
+        _record_dbt_build(context, barometre, passed=True)
     _keep_partial_parse(build.target_path)
     _keep_docs_inputs(build.target_path, layout.dbt_artifacts_dir)
+
+
+def _record_dbt_build(
+    context: dg.AssetExecutionContext, barometre: BarometreSettings, passed: bool
+) -> None:
+    layout = barometre.layout
+    release = current_release(layout)
+    build = AuditedBuild.of_build_db(
+        layout.build_db, release.release_id if release else None, barometre.revised_waves
+    )
+    record_verdict(layout, build, {DBT_BUILD_CHECK: passed}, context.run.run_id)
+
+
+MART_KEYS = sorted(key for key in barometre_dbt_models.keys if key.path[0] == "marts")
 
 
 def write_dbt_docs(dbt: DbtCliResource, layout: settings.WarehouseLayout, folder: Path) -> None:

@@ -5,9 +5,10 @@ from collections.abc import Iterator
 import dagster as dg
 
 from barometre.database import connect
-from barometre.errors import LandingError
+from barometre.errors import BarometreError
 from barometre.poll import POLL_RAW_TABLES, discover_poll_waves, load_poll_waves
 from barometre.raw_parquet import write_raw_parquet
+from barometre.wave_lifecycle import check_landing
 from orchestration.resources import BUILD_DB_POOL, BarometreSettings, raw_table_specs
 
 
@@ -17,16 +18,24 @@ def raw_poll_exports(
 ) -> Iterator[dg.MaterializeResult]:
     """Every poll wave's SPSS file (<landing>/poll/<wave>/*.sav) checked against its weight
     variable (seeds/poll_waves.csv) and value labels, then loaded as it is into the raw schema;
-    unchanged files are not reloaded, a landing folder without poll/ loads no poll."""
+    unchanged files are not reloaded, a landing folder without poll/ loads no poll, and waves
+    gone from the landing are removed (a published one only when the run revises it)."""
+    layout, landing = barometre.layout, barometre.landing
     try:
-        waves = discover_poll_waves(barometre.landing)
-        barometre.layout.build_db.parent.mkdir(parents=True, exist_ok=True)
-        with connect(barometre.layout.build_db) as connection:
-            loads = load_poll_waves(connection, waves)
-            write_raw_parquet(
-                connection, "poll_loads", POLL_RAW_TABLES, barometre.layout.raw_parquet_dir
+        waves = discover_poll_waves(landing)
+        layout.build_db.parent.mkdir(parents=True, exist_ok=True)
+        with connect(layout.build_db) as connection:
+            origin = check_landing(
+                connection,
+                layout,
+                landing,
+                "poll",
+                [wave.wave for wave in waves],
+                barometre.revised_waves,
             )
-    except LandingError as error:
+            loads = load_poll_waves(connection, waves, origin)
+            write_raw_parquet(connection, "poll_loads", POLL_RAW_TABLES, layout.raw_parquet_dir)
+    except BarometreError as error:
         raise dg.Failure(description=str(error)) from error
     if not loads:
         context.log.info("no poll wave in the landing folder")

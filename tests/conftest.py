@@ -55,8 +55,11 @@ class PipelineRun:
         return self.warehouse / "build" / "barometre_build.duckdb"
 
 
-def run_pipeline(landing: Path, warehouse: Path, *options: str) -> PipelineRun:
-    """Run the real CLI, in its own process as a data engineer would."""
+def run_pipeline(
+    landing: Path, warehouse: Path, *options: str, project: Path = REPO_ROOT
+) -> PipelineRun:
+    """Run the real CLI, in its own process as a data engineer would (from `project`, a copy
+    of the repository when a test edits its seeds)."""
     completed = subprocess.run(
         [
             sys.executable,
@@ -72,9 +75,30 @@ def run_pipeline(landing: Path, warehouse: Path, *options: str) -> PipelineRun:
         capture_output=True,
         text=True,
         timeout=600,
-        env={**_clean_environment(), "COLUMNS": "200"},
+        cwd=project,
+        env={**_clean_environment(), "COLUMNS": "200", "PYTHONPATH": str(project)},
     )
     return PipelineRun(completed.returncode, completed.stdout + completed.stderr, warehouse)
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the repository's tracked files, to run the pipeline with edited seeds."""
+    files = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
+    for name in filter(None, files):
+        source = REPO_ROOT / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    return target
 
 
 def _clean_environment() -> dict[str, str]:

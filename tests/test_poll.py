@@ -23,6 +23,7 @@ from conftest import (
 )
 
 from barometre.errors import LandingError
+from barometre.landing import OBSERVED
 from barometre.poll import (
     PollWaveSettings,
     discover_poll_waves,
@@ -71,7 +72,7 @@ def write_small_poll(
 
 def load(landing: Path, database: Path, settings: dict[int, PollWaveSettings] = SETTINGS) -> list:
     with duckdb.connect(str(database)) as connection:
-        return load_poll_waves(connection, discover_poll_waves(landing), settings)
+        return load_poll_waves(connection, discover_poll_waves(landing), OBSERVED, settings)
 
 
 def raw_tables(database: Path) -> dict[str, list[tuple]]:
@@ -102,7 +103,9 @@ def test_a_poll_file_is_loaded_as_it_is(tmp_path: Path) -> None:
         4,
     )
     tables = raw_tables(database)
-    assert tables["poll_loads"] == [(2024, "small.sav", sha256(path), 3, 4, "POIDS")]
+    assert tables["poll_loads"] == [
+        (2024, "small.sav", sha256(path), 3, 4, "POIDS", path.stat().st_size, "observed")
+    ]
     assert [(v, p, label) for _, v, p, label, *_ in tables["poll_variables"]] == [
         ("COMMENT", 3, "Commentaire"),
         ("ID", 1, "Identifiant"),

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from barometre.errors import LandingError
-from barometre.landing import SurveyWaveFiles
+from barometre.landing import OBSERVED, SurveyWaveFiles
 from barometre.raw_store import load_survey_wave
 
 EXPORT = "ID de la réponse,Question ? \u00a0,Liste [Oui]\n5,Oui,N/A\n6,,Oui\n"
@@ -34,7 +34,7 @@ def raw_state(connection: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
 
 def test_every_cell_is_kept_as_text_with_its_header(tmp_path: Path) -> None:
     with duckdb.connect(str(tmp_path / "build.duckdb")) as connection:
-        load = load_survey_wave(connection, wave_files(tmp_path))
+        load = load_survey_wave(connection, wave_files(tmp_path), OBSERVED)
         state = raw_state(connection)
         loads = connection.execute(
             "select wave, export_file, row_count, column_count from raw.survey_loads"
@@ -60,12 +60,12 @@ def test_every_cell_is_kept_as_text_with_its_header(tmp_path: Path) -> None:
 def test_loading_the_same_files_again_adds_nothing(tmp_path: Path) -> None:
     files = wave_files(tmp_path)
     with duckdb.connect(str(tmp_path / "build.duckdb")) as connection:
-        load_survey_wave(connection, files)
+        load_survey_wave(connection, files, OBSERVED)
         before = (
             raw_state(connection),
             connection.execute("select * from raw.survey_loads").fetchall(),
         )
-        again = load_survey_wave(connection, files)
+        again = load_survey_wave(connection, files, OBSERVED)
         after = (
             raw_state(connection),
             connection.execute("select * from raw.survey_loads").fetchall(),
@@ -76,8 +76,8 @@ def test_loading_the_same_files_again_adds_nothing(tmp_path: Path) -> None:
 
 def test_a_changed_file_replaces_the_wave(tmp_path: Path) -> None:
     with duckdb.connect(str(tmp_path / "build.duckdb")) as connection:
-        load_survey_wave(connection, wave_files(tmp_path))
-        load = load_survey_wave(connection, wave_files(tmp_path, EXPORT + "7,Non,Oui\n"))
+        load_survey_wave(connection, wave_files(tmp_path), OBSERVED)
+        load = load_survey_wave(connection, wave_files(tmp_path, EXPORT + "7,Non,Oui\n"), OBSERVED)
         rows = connection.execute(
             "select max(source_row), count(*) from raw.survey_cells"
         ).fetchone()
@@ -87,13 +87,13 @@ def test_a_changed_file_replaces_the_wave(tmp_path: Path) -> None:
 
 def test_a_bad_new_version_leaves_the_loaded_wave_untouched(tmp_path: Path) -> None:
     with duckdb.connect(str(tmp_path / "build.duckdb")) as connection:
-        load_survey_wave(connection, wave_files(tmp_path))
+        load_survey_wave(connection, wave_files(tmp_path), OBSERVED)
         before = (
             raw_state(connection),
             connection.execute("select * from raw.survey_loads").fetchall(),
         )
         with pytest.raises(LandingError, match="line 4"):
-            load_survey_wave(connection, wave_files(tmp_path, EXPORT + "7,Non\n"))
+            load_survey_wave(connection, wave_files(tmp_path, EXPORT + "7,Non\n"), OBSERVED)
         after = (
             raw_state(connection),
             connection.execute("select * from raw.survey_loads").fetchall(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from pathlib import Path
 
 import duckdb
 from conftest import (
@@ -13,6 +14,7 @@ from conftest import (
     PipelineRun,
     assert_no_personal_data,
     normalise,
+    sha256,
 )
 
 
@@ -26,9 +28,41 @@ def test_group_sizes_are_the_published_ones(real_2023_run: PipelineRun) -> None:
     assert sizes == PUBLISHED_2023_GROUP_SIZES
 
 
-def test_the_real_release_carries_no_synthetic_note(real_2023_run: PipelineRun) -> None:
+def test_the_real_release_is_observed_and_lists_its_inputs(real_2023_run: PipelineRun) -> None:
     with duckdb.connect(str(real_2023_run.published_db), read_only=True) as connection:
-        assert connection.execute("select data_note from meta.release").fetchone() == (None,)
+        release = connection.execute("select data_note, origin from meta.release").fetchone()
+        inputs = connection.execute(
+            "select wave, kind, file_name, sha256, bytes, records, origin "
+            "from meta.release_inputs order by kind"
+        ).fetchall()
+    assert release == (None, "observed")
+    export = REAL_LANDING_2023 / "survey/2023/results-survey396597.csv"
+    reference = REAL_LANDING_2023 / "survey/2023/respondents_reference.csv"
+    assert inputs == [
+        (
+            2023,
+            "survey_export",
+            export.name,
+            sha256(export),
+            export.stat().st_size,
+            1053,
+            "observed",
+        ),
+        (
+            2023,
+            "survey_reference",
+            reference.name,
+            sha256(reference),
+            reference.stat().st_size,
+            _records(reference),
+            "observed",
+        ),
+    ]
+
+
+def _records(path: Path) -> int:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return sum(1 for _ in csv.reader(handle)) - 1
 
 
 def test_every_published_2023_figure_is_reproduced(real_2023_run: PipelineRun) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -68,6 +70,7 @@ def revision(sample_run: PipelineRun, tmp_path_factory: pytest.TempPathFactory) 
     after_refresh, reader_output = reader.communicate("go\n", timeout=60)
     return {
         "warehouse": warehouse,
+        "landing": landing,
         "first_release": first_release,
         "published_before": published_before,
         "published_after_refusal": published_after_refusal,
@@ -151,3 +154,28 @@ def test_rolling_back_to_an_unknown_release_fails_clearly(revision: dict) -> Non
     assert result.returncode == 1
     assert "no release '2019_20190101T000000Z'" in result.stdout
     assert f"kept: {revision['first_release']}" in result.stdout
+
+
+def test_a_rollback_sticks_until_a_revision(revision: dict, tmp_path: Path) -> None:
+    """After a rollback, running the same landing again publishes nothing: the published
+    figures guard now compares with the release made current; --revise publishes again."""
+    warehouse = copy_warehouse(PipelineRun(0, "", revision["warehouse"]), tmp_path / "warehouse")
+    revised = release_id_of(warehouse / "barometre.duckdb")
+    assert cli("rollback", revision["first_release"], "--warehouse", str(warehouse)).returncode == 0
+
+    plain = run_pipeline(revision["landing"], warehouse)
+
+    assert plain.returncode == 0, plain.output
+    assert "nothing changed since the last successful run" in plain.output
+    assert sha256(warehouse / "barometre.duckdb") == revision["published_before"]
+
+    again = run_pipeline(revision["landing"], warehouse, "--revise", "2023")
+
+    assert again.returncode == 0, again.output
+    current = release_id_of(warehouse / "barometre.duckdb")
+    assert current not in (revision["first_release"], revised)
+    releases = {
+        release_id: json.loads((warehouse / "releases" / release_id / "release.json").read_text())
+        for release_id in (current, revised)
+    }
+    assert releases[current]["fingerprint"] == releases[revised]["fingerprint"]
