@@ -183,6 +183,17 @@ def assert_no_personal_data(landing: Path, database: Path) -> None:
     assert not [p for p in published if contact.search(p)], "an e-mail or phone number is published"
 
 
+# The README's SQL examples, in order.
+README_EXAMPLES = re.findall(
+    r"^```sql\n(.*?)^```", (REPO_ROOT / "README.md").read_text(encoding="utf-8"), re.M | re.S
+)
+
+
+def readme_example(number: int) -> str:
+    """The README's numbered query example ("-- 12. ...")."""
+    return next(sql for sql in README_EXAMPLES if sql.startswith(f"-- {number}. "))
+
+
 SAMPLE_EXPORT = Path("survey/2023/results-survey-sample.csv")
 
 
