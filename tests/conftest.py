@@ -55,8 +55,11 @@ class PipelineRun:
         return self.warehouse / "build" / "barometre_build.duckdb"
 
 
-def run_pipeline(landing: Path, warehouse: Path, *options: str) -> PipelineRun:
-    """Run the real CLI, in its own process as a data engineer would."""
+def run_pipeline(
+    landing: Path, warehouse: Path, *options: str, project: Path = REPO_ROOT
+) -> PipelineRun:
+    """Run the real CLI, in its own process as a data engineer would (the code, dbt project,
+    seeds and expectations of `project`: the repository, or a copy of it)."""
     completed = subprocess.run(
         [
             sys.executable,
@@ -72,7 +75,8 @@ def run_pipeline(landing: Path, warehouse: Path, *options: str) -> PipelineRun:
         capture_output=True,
         text=True,
         timeout=600,
-        env={**_clean_environment(), "COLUMNS": "200"},
+        cwd=project,
+        env={**_clean_environment(), "COLUMNS": "200", "PYTHONPATH": str(project)},
     )
     return PipelineRun(completed.returncode, completed.stdout + completed.stderr, warehouse)
 
@@ -83,6 +87,24 @@ def _clean_environment() -> dict[str, str]:
 
 def copy_landing(source: Path, target: Path) -> Path:
     shutil.copytree(source, target)
+    return target
+
+
+def copy_project(target: Path) -> Path:
+    """The repository's files as they are checked out (tracked ones, and new ones git does not
+    ignore): a project whose seeds a test may edit without touching the repository's."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for name in filter(None, listed.split("\0")):
+        source = REPO_ROOT / name
+        if source.is_file():  # a tracked file deleted in the checkout is listed too
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
     return target
 
 
