@@ -2,9 +2,11 @@
 
 Each suite is a pair of files in ``expectations/``: ``<suite>.sql`` selects the rows to check
 from the build database, ``<suite>.json`` is a Great Expectations suite whose ``meta.id_columns``
-name the columns that identify a failing row in reports. Validation runs on pandas DataFrames
-read from DuckDB (GE's SQL datasource does not work over duckdb-engine here), through a
-checkpoint of a file-based GE project kept in the warehouse (``validation/gx``), so every
+name the columns that identify a failing row in reports, and whose optional ``meta.report_rows``
+(a pandas query) selects rows shown with the result, passed or not (e.g. the group sizes of a
+wave still in fieldwork, which its expectations leave unchecked). Validation runs on pandas
+DataFrames read from DuckDB (GE's SQL datasource does not work over duckdb-engine here), through
+a checkpoint of a file-based GE project kept in the warehouse (``validation/gx``), so every
 result is stored and rendered in GE's HTML Data Docs.
 """
 
@@ -48,6 +50,20 @@ class ExpectationFailure:
 
 
 @dataclass(frozen=True)
+class ReportedRows:
+    """The rows a suite's meta.report_rows selects (a pandas query), shown with its result."""
+
+    where: str
+    count: int
+    rows: list[dict[str, Any]]
+
+    def describe(self) -> str:
+        shown = f"{len(self.rows)} of " if len(self.rows) < self.count else ""
+        lines = [f"{shown}{self.count} row(s) where {self.where}:"]
+        return "\n".join(lines + [f"    {row}" for row in self.rows])
+
+
+@dataclass(frozen=True)
 class SuiteResult:
     """The outcome of one suite on the build database."""
 
@@ -56,6 +72,8 @@ class SuiteResult:
     evaluated: int
     failures: list[ExpectationFailure] = field(default_factory=list)
     report: dict[str, Any] = field(default_factory=dict)
+    # None when the suite has no meta.report_rows or no row matches it
+    reported: ReportedRows | None = None
     # where Great Expectations stored the result (its ValidationResultIdentifier)
     stored_as: Any = field(default=None, compare=False, repr=False)
 
@@ -115,7 +133,18 @@ def validate_frame(
         failures=failures,
         report=result.to_json_dict(),
         stored_as=identifier,
+        reported=_reported_rows(frame, meta.get("report_rows"), id_columns),
     )
+
+
+def _reported_rows(
+    frame: pd.DataFrame, where: str | None, id_columns: list[str]
+) -> ReportedRows | None:
+    selected = frame.query(where) if where else None
+    if selected is None or selected.empty:
+        return None
+    first = selected.head(MAX_REPORTED_ROWS).to_dict(orient="records")
+    return ReportedRows(where, len(selected), [_plain(row, id_columns) for row in first])
 
 
 def render_data_docs(gx_root: Path, results: Sequence[SuiteResult]) -> Path:
@@ -159,9 +188,10 @@ def _plain(row: Any, id_columns: list[str]) -> dict[str, Any]:
 
 
 def _python_value(value: Any) -> Any:
-    """numpy scalars as Python values, and pandas' NaN for a missing text as None."""
+    """numpy scalars as Python values, and pandas' NaN or NA for a missing value as None."""
     value = value.item() if hasattr(value, "item") else value
-    return None if isinstance(value, float) and math.isnan(value) else value
+    missing = value is pd.NA or (isinstance(value, float) and math.isnan(value))
+    return None if missing else value
 
 
 @cache
@@ -231,7 +261,12 @@ def write_report(results: list[SuiteResult], path: Path) -> Path:
     payload = {
         "success": all(r.success for r in results),
         "suites": {
-            r.suite: {"success": r.success, "rows": r.row_count, "result": r.report}
+            r.suite: {
+                "success": r.success,
+                "rows": r.row_count,
+                "reported": r.reported.rows if r.reported else [],
+                "result": r.report,
+            }
             for r in results
         },
     }

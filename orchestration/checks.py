@@ -109,6 +109,10 @@ def _expectation_results(
         report = write_report(
             [result], layout.validation_dir / context.run.run_id / f"{suite}.json"
         )
+        reported: dict[str, object] = {}
+        if result.reported:  # rows the suite shows (meta.report_rows): in the log and metadata
+            context.log.info(f"{suite}: {result.reported.describe()}")
+            reported["reported_rows"] = dg.MetadataValue.json(result.reported.rows)
         yield _result(
             context,
             key,
@@ -116,6 +120,7 @@ def _expectation_results(
             result.describe(),
             report=dg.MetadataValue.path(str(report)),
             data_docs=docs,
+            **reported,
         )
 
 

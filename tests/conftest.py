@@ -58,8 +58,8 @@ class PipelineRun:
 def run_pipeline(
     landing: Path, warehouse: Path, *options: str, project: Path = REPO_ROOT
 ) -> PipelineRun:
-    """Run the real CLI, in its own process as a data engineer would (from `project`, a copy
-    of the repository when a test edits its seeds)."""
+    """Run the real CLI, in its own process as a data engineer would (the code, dbt project,
+    seeds and expectations of `project`: the repository, or a copy of it)."""
     completed = subprocess.run(
         [
             sys.executable,
@@ -81,32 +81,30 @@ def run_pipeline(
     return PipelineRun(completed.returncode, completed.stdout + completed.stderr, warehouse)
 
 
-def copy_project(target: Path) -> Path:
-    """A copy of the repository's tracked files, to run the pipeline with edited seeds."""
-    files = (
-        subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            cwd=REPO_ROOT,
-            capture_output=True,
-            check=True,
-        )
-        .stdout.decode()
-        .split("\0")
-    )
-    for name in filter(None, files):
-        source = REPO_ROOT / name
-        if source.is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
-    return target
-
-
 def _clean_environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("BAROMETRE_")}
 
 
 def copy_landing(source: Path, target: Path) -> Path:
     shutil.copytree(source, target)
+    return target
+
+
+def copy_project(target: Path) -> Path:
+    """The repository's files as they are checked out (tracked ones, and new ones git does not
+    ignore): a project whose seeds a test may edit without touching the repository's."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for name in filter(None, listed.split("\0")):
+        source = REPO_ROOT / name
+        if source.is_file():  # a tracked file deleted in the checkout is listed too
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
     return target
 
 
@@ -205,6 +203,17 @@ def assert_no_personal_data(landing: Path, database: Path) -> None:
     assert not leaked, f"personal data or free text published: {sorted(leaked)[:10]}"
     contact = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\b0[1-9](?:[ .]?\d{2}){4}\b")
     assert not [p for p in published if contact.search(p)], "an e-mail or phone number is published"
+
+
+# The README's SQL examples, in order.
+README_EXAMPLES = re.findall(
+    r"^```sql\n(.*?)^```", (REPO_ROOT / "README.md").read_text(encoding="utf-8"), re.M | re.S
+)
+
+
+def readme_example(number: int) -> str:
+    """The README's numbered query example ("-- 12. ...")."""
+    return next(sql for sql in README_EXAMPLES if sql.startswith(f"-- {number}. "))
 
 
 SAMPLE_EXPORT = Path("survey/2023/results-survey-sample.csv")

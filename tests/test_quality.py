@@ -62,3 +62,50 @@ def test_results_are_rendered_in_data_docs(tmp_path: Path) -> None:
     assert index.exists()
     pages = list(index.parent.glob("validations/survey_results/**/*.html"))
     assert pages, "no validation page rendered"
+
+
+def group_sizes_frame(status: str) -> pd.DataFrame:
+    """Group sizes of 2023 (closed, as expected) and of 2024, whose sizes are not in the seed."""
+    return pd.DataFrame(
+        {
+            "wave": [2023, 2024, 2024],
+            "group_label": ["Total", "Total", "Une région"],
+            "n_built": [191, 289, 12],
+            "n_expected": pd.array([191, None, None], dtype="Int64"),
+            "wave_status": ["closed", status, status],
+        }
+    )
+
+
+def test_group_sizes_of_a_wave_in_fieldwork_are_reported_not_checked(tmp_path: Path) -> None:
+    definition = load_suite_definition("survey_group_sizes")
+
+    fieldwork = validate_frame(
+        "survey_group_sizes", group_sizes_frame("fieldwork"), definition, tmp_path
+    )
+    closed = validate_frame("survey_group_sizes", group_sizes_frame("closed"), definition, tmp_path)
+
+    assert fieldwork.success, fieldwork.describe()
+    assert fieldwork.reported is not None
+    assert fieldwork.reported.rows == [
+        {
+            "wave": 2024,
+            "group_label": "Total",
+            "n_built": 289,
+            "n_expected": None,
+            "wave_status": "fieldwork",
+        },
+        {
+            "wave": 2024,
+            "group_label": "Une région",
+            "n_built": 12,
+            "n_expected": None,
+            "wave_status": "fieldwork",
+        },
+    ]
+    assert fieldwork.reported.describe().startswith("2 row(s) where wave_status == 'fieldwork':")
+    assert not closed.success
+    assert "{'wave': 2024, 'group_label': 'Total', 'n_built': 289, 'n_expected': None}" in (
+        closed.describe()
+    )
+    assert closed.reported is None

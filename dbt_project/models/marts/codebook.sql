@@ -1,9 +1,11 @@
 -- One row per question and wave: the wave's wording and code, type, answer scale and items,
--- theme, and how comparable the question is with the previous wave that asked it.
+-- theme, and how comparable the question is with the previous wave that asked it. Only the
+-- waves this build loaded: the crosswalk seeds know more waves than a release may hold.
 with questions as (
 
     select * from {{ ref('question_crosswalk') }}
     where question_type <> 'metadata'
+        and wave in (select wave from {{ ref('stg_limesurvey__loads') }})
 
 ),
 
