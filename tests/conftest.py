@@ -55,24 +55,24 @@ class PipelineRun:
         return self.warehouse / "build" / "barometre_build.duckdb"
 
 
-def run_pipeline(landing: Path, warehouse: Path, *options: str) -> PipelineRun:
-    """Run the real CLI, in its own process as a data engineer would."""
+def run_pipeline(
+    landing: Path | None, warehouse: Path, *options: str, project: Path | None = None
+) -> PipelineRun:
+    """Run the real CLI, in its own process as a data engineer would (landing None: the CLI's
+    default). With `project`, the code of that copy of the repository runs, from its folder, as
+    from a read-only installation: Python cannot cache bytecode there and carries on."""
+    landing_option = ["--landing", str(landing)] if landing is not None else []
+    environment = {**_clean_environment(), "COLUMNS": "200"}
+    if project is not None:
+        environment |= {"PYTHONPATH": str(project), "PYTHONDONTWRITEBYTECODE": "1"}
     completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "barometre.cli",
-            "run",
-            "--landing",
-            str(landing),
-            "--warehouse",
-            str(warehouse),
-            *options,
-        ],
+        [sys.executable, "-m", "barometre.cli", "run", *landing_option]
+        + ["--warehouse", str(warehouse), *options],
         capture_output=True,
         text=True,
         timeout=600,
-        env={**_clean_environment(), "COLUMNS": "200"},
+        cwd=project,
+        env=environment,
     )
     return PipelineRun(completed.returncode, completed.stdout + completed.stderr, warehouse)
 
