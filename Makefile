@@ -41,5 +41,8 @@ sample: $(BIN)/barometre
 bench: $(BIN)/barometre
 	nice -n 10 $(BIN)/python -m benchmarks.run --json bench.json
 
+## Remove ./warehouse (releases, build, dbt's files and logs) and what earlier versions left in
+## the source tree (dbt's target folders and logs)
 clean:
-	rm -rf warehouse dbt_project/target dbt_project/logs
+	rm -rf warehouse
+	rm -rf dbt_project/target dbt_project/logs logs .user.yml

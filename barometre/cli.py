@@ -123,7 +123,6 @@ def _run(arguments: argparse.Namespace) -> int:
     warehouse = settings.WarehouseLayout(arguments.warehouse.resolve())
     os.environ[settings.LANDING_ENV] = str(landing)
     os.environ[settings.WAREHOUSE_ENV] = str(warehouse.root)
-    os.environ[settings.BUILD_DB_ENV] = str(warehouse.build_db)
     os.environ[settings.REVISE_WAVES_ENV] = ",".join(str(w) for w in arguments.revise)
     os.environ[settings.KEEP_RELEASES_ENV] = str(arguments.keep)
     os.environ[settings.ENGINE_ENV] = arguments.engine

@@ -14,15 +14,17 @@ SAMPLE_LANDING_DIR = REPO_ROOT / "sample_landing"
 # A landing folder holding this file is synthetic data (barometre/landing.py: origin).
 SYNTHETIC_MARKER = "SYNTHETIC_SAMPLE.md"
 
-# The CLI sets these so that Dagster assets and dbt (a subprocess) see the same folders.
+# The CLI sets these so that the Dagster definitions and assets see the run's options.
 LANDING_ENV = "BAROMETRE_LANDING"
 WAREHOUSE_ENV = "BAROMETRE_WAREHOUSE"
-BUILD_DB_ENV = "BAROMETRE_BUILD_DB"
 REVISE_WAVES_ENV = "BAROMETRE_REVISE_WAVES"
 KEEP_RELEASES_ENV = "BAROMETRE_KEEP_RELEASES"
-# Which engine dbt builds the models with (`barometre run --engine`), and where Spark works.
+# Which engine dbt builds the models with (`barometre run --engine`).
 ENGINE_ENV = "BAROMETRE_ENGINE"
 ENGINES = ("duckdb", "spark")
+# The warehouse's paths profiles.yml and the raw sources read, set for each dbt command
+# (orchestration/dbt.py): the build database, the raw Parquet folder and where Spark works.
+BUILD_DB_ENV = "BAROMETRE_BUILD_DB"
 RAW_PARQUET_ENV = "BAROMETRE_RAW_PARQUET"
 SPARK_DIR_ENV = "BAROMETRE_SPARK_DIR"
 
@@ -38,6 +40,22 @@ class WarehouseLayout:
     @property
     def build_db(self) -> Path:
         return self.root / "build" / "barometre_build.duckdb"
+
+    @property
+    def dbt_dir(self) -> Path:
+        """dbt's target folder for this warehouse: the manifest the dbt assets are defined from,
+        its project digest, and the parse state every dbt command on the warehouse starts from."""
+        return self.root / "build" / "dbt"
+
+    @property
+    def dbt_runs_dir(self) -> Path:
+        """One target folder per dbt build (compiled SQL, run_results.json), the latest kept."""
+        return self.dbt_dir / "runs"
+
+    @property
+    def logs_dir(self) -> Path:
+        """dbt's log, dbt.log (rotated by dbt at 10 MB, five old files kept)."""
+        return self.root / "logs"
 
     @property
     def dbt_artifacts_dir(self) -> Path:

@@ -23,11 +23,12 @@ _LOADED_BY_SCRIPT = ("survey_headers", "survey_cells", "respondents_reference")
 _NEVER_NULL = "\u0001barometre:no null"
 
 
-def latest_build_manifest(dbt_project: Path) -> Path:
-    """The manifest dbt wrote for the last `dbt build` (it holds the compiled SQL)."""
-    manifests = sorted(dbt_project.glob("target/*/manifest.json"), key=lambda p: p.stat().st_mtime)
+def latest_build_manifest(dbt_runs: Path) -> Path:
+    """The manifest dbt wrote for the last `dbt build` (it holds the compiled SQL), among the
+    warehouse's dbt run folders."""
+    manifests = sorted(dbt_runs.glob("*/manifest.json"), key=lambda p: p.stat().st_mtime)
     if not manifests:
-        raise FileNotFoundError(f"no dbt build manifest under {dbt_project / 'target'}")
+        raise FileNotFoundError(f"no dbt build manifest under {dbt_runs}")
     return manifests[-1]
 
 

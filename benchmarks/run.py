@@ -99,7 +99,7 @@ def _baseline(project: Path, landing: Path, warehouse: Path, out_dir: Path) -> d
     database = prepare_database(layout.build_db, out_dir)
     script = out_dir / "baseline.sql"
     script.write_text(
-        baseline_script(landing, latest_build_manifest(project / "dbt_project")),
+        baseline_script(landing, latest_build_manifest(layout.dbt_runs_dir)),
         encoding="utf-8",
     )
     runner = "import duckdb, sys; duckdb.connect(sys.argv[1]).execute(open(sys.argv[2]).read())"
@@ -155,9 +155,9 @@ def benchmark_scale(factor: int, sample: Path, work: Path) -> dict[str, Any]:
     # dbt's one-off parse of the project copy for this warehouse (as any earlier run leaves
     # it), so that the refreshes find its manifest and partial parse state
     parse = [sys.executable, "-c", "import orchestration.dbt"]
-    build_db = {settings.BUILD_DB_ENV: str(settings.WarehouseLayout(warehouse).build_db)}
+    warehouse_env = {settings.WAREHOUSE_ENV: str(warehouse)}
     setup = _checked(
-        run_measured(parse, project, {**_environment(project), **build_db}), "dbt parse"
+        run_measured(parse, project, {**_environment(project), **warehouse_env}), "dbt parse"
     )
     full = _refresh(project, landing, warehouse, "full_refresh")
     no_op = _refresh(project, landing, warehouse, "no_op_refresh")

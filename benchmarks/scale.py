@@ -27,7 +27,7 @@ SIZE_COLUMNS = {"expected_sample_sizes.csv": "n_respondents", POLL_WAVES_SEED: "
 # What a benchmark project copy needs to run (the installed package is shadowed by its copy).
 PROJECT_PARTS = ("barometre", "orchestration", "dbt_project", "seeds", "expectations")
 PROJECT_FILES = ("profiles.yml", "pyproject.toml")
-_COPY_IGNORED = shutil.ignore_patterns("target", "logs", "__pycache__", "*.pyc")
+_COPY_IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc")
 
 
 def write_sample(out_dir: Path) -> Path:

@@ -6,15 +6,23 @@ import os
 import shutil
 import sys
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DbtCliInvocation,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
 from packaging import version
 
 from barometre import settings
+from barometre.dbt_runs import PARTIAL_PARSE, keep_parse_state, new_run_folder
 from barometre.gate_verdict import DBT_BUILD_CHECK, AuditedBuild, record_verdict
 from barometre.project import tree_digest
 from barometre.publish import DOCS_INDEX, TableDescription, current_release
@@ -23,11 +31,18 @@ from barometre.spark_import import import_spark_tables
 from orchestration.resources import BUILD_DB_POOL, BarometreSettings
 
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
-DBT_PROJECT = DbtProject(project_dir=settings.DBT_PROJECT_DIR, profiles_dir=settings.REPO_ROOT)
+# The warehouse the definitions are loaded for (the CLI's --warehouse, else BAROMETRE_WAREHOUSE
+# or ./warehouse): the dbt assets are defined from the manifest in its build/dbt/.
+DEFINITIONS_WAREHOUSE = settings.warehouse()
+DBT_PROJECT = DbtProject(
+    project_dir=settings.DBT_PROJECT_DIR,
+    profiles_dir=settings.REPO_ROOT,
+    target_path=DEFINITIONS_WAREHOUSE.dbt_dir,
+)
 
 _MANIFEST_INPUTS = ("dbt_project.yml", "models", "macros", "tests")
 # what `dbt docs generate --no-compile` reads from a build instead of parsing and compiling again
-_DOCS_INPUTS = ("manifest.json", "partial_parse.msgpack")
+_DOCS_INPUTS = ("manifest.json", PARTIAL_PARSE)
 
 
 def _project_digest() -> str:
@@ -37,16 +52,37 @@ def _project_digest() -> str:
     return tree_digest(roots, settings.REPO_ROOT)
 
 
-def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
-    """Run `dbt parse` only when the project changed since the manifest was written."""
-    stamp = project.manifest_path.with_name("barometre_manifest.sha256")
+def ensure_manifest(layout: settings.WarehouseLayout = DEFINITIONS_WAREHOUSE) -> Path:
+    """The warehouse's dbt manifest: `dbt parse` runs only when the project changed since it
+    was written, from the parse state of the warehouse's last dbt command."""
+    manifest = layout.dbt_dir / "manifest.json"
+    stamp = layout.dbt_dir / "barometre_manifest.sha256"
     digest = _project_digest()
-    if project.manifest_path.exists() and stamp.exists() and stamp.read_text() == digest:
-        return project.manifest_path
-    dbt = DbtCliResource(project_dir=project, dbt_executable=str(DBT_EXECUTABLE))
-    dbt.cli(["--quiet", "parse"], target_path=project.target_path).wait()
+    if manifest.exists() and stamp.exists() and stamp.read_text() == digest:
+        return manifest
+    dbt = DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=str(DBT_EXECUTABLE))
+    _run_dbt(dbt, layout, ["--quiet", "parse"], layout.dbt_dir).wait()
     stamp.write_text(digest)
-    return project.manifest_path
+    return manifest
+
+
+def _run_dbt(
+    dbt: DbtCliResource,
+    layout: settings.WarehouseLayout,
+    args: Sequence[str],
+    target: Path,
+    context: dg.AssetExecutionContext | None = None,
+) -> DbtCliInvocation:
+    """Start a dbt command on the warehouse, writing its artefacts to `target` and its log to
+    <warehouse>/logs/, never into the project. The one place dbt's environment is set:
+    dagster-dbt hands this process's environment to dbt, whose profile and raw sources read
+    the warehouse's paths from it."""
+    os.environ[settings.BUILD_DB_ENV] = str(layout.build_db)
+    os.environ[settings.RAW_PARQUET_ENV] = str(layout.raw_parquet_dir)
+    os.environ[settings.SPARK_DIR_ENV] = str(layout.spark_dir)
+    # a flag, as dagster-dbt sets DBT_LOG_PATH to the target folder
+    log_path = ["--log-path", str(layout.logs_dir)]
+    return dbt.cli([*args, *log_path], target_path=target, context=context)
 
 
 def _manifest(project: DbtProject = DBT_PROJECT) -> dict[str, Any]:
@@ -149,19 +185,18 @@ def barometre_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, barometre: BarometreSettings
 ) -> Iterator[Any]:
     layout = barometre.layout
-    _point_dbt_at(layout)
+    run_folder = new_run_folder(layout, context.run.run_id, datetime.now(UTC))
     # a build of every model, tests included, is the gate's first check: its verdict is recorded
     # against what it built, passed or not (a subset proves nothing about the whole)
     whole = context.selected_asset_keys == barometre_dbt_models.keys
     try:
         if barometre.engine == "duckdb":
-            build = dbt.cli(["build"], context=context)
+            build = _run_dbt(dbt, layout, ["build"], run_folder, context)
             yield from build.stream()
         else:
-            os.environ[settings.SPARK_DIR_ENV] = str(layout.spark_dir)
             # Spark's catalog lives for one build: every table is written afresh
             shutil.rmtree(layout.spark_dir, ignore_errors=True)
-            build = dbt.cli(["build", "--target", "spark"], context=context)
+            build = _run_dbt(dbt, layout, ["build", "--target", "spark"], run_folder, context)
             yield from build.stream()
             imported = import_spark_tables(layout.build_db, layout.spark_dir, built_relations())
             context.log.info(f"{len(imported)} tables built on Spark copied into {layout.build_db}")
@@ -171,8 +206,8 @@ def barometre_dbt_models(
         raise
     if whole:
         _record_dbt_build(context, barometre, passed=True)
-    _keep_partial_parse(build.target_path)
-    _keep_docs_inputs(build.target_path, layout.dbt_artifacts_dir)
+    keep_parse_state(run_folder, layout)
+    _keep_docs_inputs(run_folder, layout.dbt_artifacts_dir)
 
 
 def _record_dbt_build(
@@ -196,36 +231,16 @@ def write_dbt_docs(dbt: DbtCliResource, layout: settings.WarehouseLayout, folder
     artifacts = layout.dbt_artifacts_dir
     if not (artifacts / "manifest.json").is_file():
         raise dg.Failure(f"no dbt build artifacts in {artifacts}: materialise the dbt assets first")
-    _point_dbt_at(layout)
-    dbt.cli(
-        ["--quiet", "docs", "generate", "--static", "--no-compile"], target_path=artifacts
+    _run_dbt(
+        dbt, layout, ["--quiet", "docs", "generate", "--static", "--no-compile"], artifacts
     ).wait()
     shutil.copyfile(artifacts / "static_index.html", folder / DOCS_INDEX)
-
-
-def _point_dbt_at(layout: settings.WarehouseLayout) -> None:
-    # profiles.yml reads the build database's and the raw Parquet's paths from the environment
-    # of the dbt process
-    os.environ[settings.BUILD_DB_ENV] = str(layout.build_db)
-    os.environ[settings.RAW_PARQUET_ENV] = str(layout.raw_parquet_dir)
 
 
 def _keep_docs_inputs(target_path: Path, artifacts: Path) -> None:
     artifacts.mkdir(parents=True, exist_ok=True)
     for name in _DOCS_INPUTS:
         shutil.copyfile(target_path / name, artifacts / name)
-
-
-def _keep_partial_parse(run_target: Path) -> None:
-    """Keep the build's parse state where the next build starts from (dagster-dbt copies it
-    into each run's target folder). The state names the build database (the profile's path),
-    so the one from `dbt parse` would make every build on a warehouse parse the project anew."""
-    state = run_target / "partial_parse.msgpack"
-    if state.exists():
-        kept = DBT_PROJECT.project_dir / DBT_PROJECT.target_path / state.name
-        temporary = kept.with_suffix(".tmp")
-        shutil.copyfile(state, temporary)
-        temporary.replace(kept)
 
 
 class BarometreDbtCliResource(DbtCliResource):

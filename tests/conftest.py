@@ -56,27 +56,24 @@ class PipelineRun:
 
 
 def run_pipeline(
-    landing: Path, warehouse: Path, *options: str, project: Path = REPO_ROOT
+    landing: Path | None, warehouse: Path, *options: str, project: Path = REPO_ROOT
 ) -> PipelineRun:
-    """Run the real CLI, in its own process as a data engineer would (the code, dbt project,
-    seeds and expectations of `project`: the repository, or a copy of it)."""
+    """Run the real CLI, in its own process as a data engineer would (landing None: the CLI's
+    default), with the code, dbt project, seeds and expectations of `project`: the repository,
+    or a copy of it, run from its folder as from a read-only installation (Python cannot cache
+    bytecode there and carries on)."""
+    landing_option = ["--landing", str(landing)] if landing is not None else []
+    environment = {**_clean_environment(), "COLUMNS": "200", "PYTHONPATH": str(project)}
+    if project != REPO_ROOT:
+        environment["PYTHONDONTWRITEBYTECODE"] = "1"
     completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "barometre.cli",
-            "run",
-            "--landing",
-            str(landing),
-            "--warehouse",
-            str(warehouse),
-            *options,
-        ],
+        [sys.executable, "-m", "barometre.cli", "run", *landing_option]
+        + ["--warehouse", str(warehouse), *options],
         capture_output=True,
         text=True,
         timeout=600,
         cwd=project,
-        env={**_clean_environment(), "COLUMNS": "200", "PYTHONPATH": str(project)},
+        env=environment,
     )
     return PipelineRun(completed.returncode, completed.stdout + completed.stderr, warehouse)
 

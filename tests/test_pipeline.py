@@ -19,8 +19,9 @@ from conftest import (
     sha256,
 )
 
+from barometre import settings
+
 EXPORT = Path("survey/2023/results-survey-sample.csv")
-MANIFEST = Path(__file__).resolve().parents[1] / "dbt_project" / "target" / "manifest.json"
 
 
 def test_publishes_the_marts(sample_run: PipelineRun) -> None:
@@ -40,9 +41,10 @@ def test_publishes_the_marts(sample_run: PipelineRun) -> None:
             name
             for (name,) in connection.execute("select schema_name from duckdb_schemas()").fetchall()
         }
+    manifest = settings.WarehouseLayout(sample_run.warehouse).dbt_dir / "manifest.json"
     marts = {
         node["name"]
-        for node in json.loads(MANIFEST.read_text(encoding="utf-8"))["nodes"].values()
+        for node in json.loads(manifest.read_text(encoding="utf-8"))["nodes"].values()
         if node["resource_type"] == "model" and node["fqn"][1] == "marts"
     }
     assert {"survey_results", "respondents", "excluded_responses"} <= marts

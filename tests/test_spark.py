@@ -11,14 +11,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from conftest import REAL_LANDING_2023, REPO_ROOT, SAMPLE_LANDING, PipelineRun, run_pipeline
+from conftest import REAL_LANDING_2023, SAMPLE_LANDING, PipelineRun, run_pipeline
 
+from barometre import settings
 from barometre.poll import POLL_RAW_TABLES
 from barometre.raw_store import RAW_TABLES
 
 pytest.importorskip("pyspark", reason="Spark is an optional extra: pip install '.[spark]'")
 
-MANIFEST = REPO_ROOT / "dbt_project" / "target" / "manifest.json"
 TOLERANCE = 1e-9
 
 
@@ -31,9 +31,9 @@ def spark_sample_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
     return run
 
 
-def published_marts() -> list[str]:
-    """Every mart model of the dbt manifest (the runs above wrote it)."""
-    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+def published_marts(manifest_path: Path) -> list[str]:
+    """Every mart model of a dbt manifest."""
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     return sorted(
         node["name"]
         for node in manifest["nodes"].values()
@@ -83,8 +83,10 @@ def same_value(expected: object, actual: object) -> bool:
 
 
 def assert_same_marts(duckdb_run: PipelineRun, spark_run: PipelineRun) -> None:
-    marts = published_marts()
-    assert marts, f"no mart model in {MANIFEST}"
+    # the manifest the Spark run's definitions were loaded from
+    manifest = settings.WarehouseLayout(spark_run.warehouse).dbt_dir / "manifest.json"
+    marts = published_marts(manifest)
+    assert marts, f"no mart model in {manifest}"
     for table in marts:
         types = column_types(duckdb_run.published_db, table)
         assert types, f"mart {table} is not published by the DuckDB run"
