@@ -20,3 +20,9 @@ def connect(
     if spill_dir is not None:
         config["temp_directory"] = str(spill_dir)
     return duckdb.connect(str(database), read_only=read_only, config=config)
+
+
+def sql_string(text: str | Path) -> str:
+    """A SQL string literal, for what DuckDB takes no parameter for (the file of ATTACH and
+    COPY, a COMMENT): a path may hold a quote ("/data/l'Observatoire")."""
+    return "'" + str(text).replace("'", "''") + "'"

@@ -28,7 +28,7 @@ from typing import Any
 import duckdb
 
 from barometre import __version__
-from barometre.database import connect
+from barometre.database import connect, sql_string
 from barometre.errors import BarometreError
 from barometre.settings import WarehouseLayout
 
@@ -150,7 +150,7 @@ def publish_marts(
     _remove_stale_temporaries(layout)
     layout.releases_dir.mkdir(parents=True, exist_ok=True)
     with connect(spill_dir=layout.build_db.parent / "publish.tmp") as connection:
-        connection.execute(f"attach '{layout.build_db}' as build (read_only)")
+        connection.execute(f"attach {sql_string(layout.build_db)} as build (read_only)")
         fingerprint = marts_fingerprint(connection, "build")
         current = current_release(layout)
         if current is not None and current.fingerprint == fingerprint:
@@ -219,7 +219,7 @@ def _write_release(
     database = folder / "barometre.duckdb"
     (folder / "parquet").mkdir()
     # an older storage format, so that BI drivers and CLIs bundling DuckDB 1.x can open the file
-    connection.execute(f"attach '{database}' as release (storage_version 'v1.0.0')")
+    connection.execute(f"attach {sql_string(database)} as release (storage_version 'v1.0.0')")
     connection.execute(f"create schema release.{PUBLISHED_SCHEMA}")
     for table in tables:
         # every published row says which release it belongs to
@@ -231,7 +231,7 @@ def _write_release(
         _comment(connection, table, descriptions.get(table))
         connection.execute(
             f"copy release.{PUBLISHED_SCHEMA}.{table} "
-            f"to '{folder / 'parquet' / table}.parquet' (format parquet)"
+            f"to {sql_string(folder / 'parquet' / f'{table}.parquet')} (format parquet)"
         )
     connection.execute("create schema release.meta")
     connection.execute(
@@ -295,7 +295,7 @@ def _comment(
 
 def _quoted(text: str) -> str:
     """A SQL string literal (COMMENT ON takes no parameters)."""
-    return "'" + " ".join(text.split()).replace("'", "''") + "'"
+    return sql_string(" ".join(text.split()))
 
 
 def _release_json(release: Release) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from barometre.database import connect
+from barometre.database import connect, sql_string
 from barometre.settings import WarehouseLayout
 
 MAX_REPORTED = 20
@@ -121,7 +121,7 @@ def store_snapshots(layout: WarehouseLayout, revised_waves: tuple[int, ...]) -> 
                 temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
                 connection.execute(
                     f"copy (select {spec.columns} from marts.{spec.table} where wave = ? "
-                    f"order by {', '.join(spec.keys)}) to '{temporary}' (format parquet)",
+                    f"order by {', '.join(spec.keys)}) to {sql_string(temporary)} (format parquet)",
                     [wave],
                 )
                 os.replace(temporary, path)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from barometre.database import connect
+from barometre.database import connect, sql_string
 from barometre.errors import BarometreError
 
 
@@ -31,10 +31,9 @@ def import_spark_tables(
                     raise BarometreError(f"Spark wrote no table {schema}.{table} (in {folder})")
                 connection.execute(f'create schema if not exists "{schema}"')
                 _drop_view(connection, schema, table)
-                files = str(folder / "*.parquet").replace("'", "''")
                 connection.execute(
                     f'create or replace table "{schema}"."{table}" as '
-                    f"select * from read_parquet('{files}')"
+                    f"select * from read_parquet({sql_string(folder / '*.parquet')})"
                 )
                 imported.append(f"{schema}.{table}")
             connection.commit()
