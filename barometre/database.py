@@ -4,9 +4,13 @@ machine's memory: publishing 100 times the sample (sorting a 9-million-row mart)
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+
+from barometre.errors import BarometreError
 
 MEMORY_LIMIT = "1GB"
 
@@ -26,3 +30,23 @@ def sql_string(text: str | Path) -> str:
     """A SQL string literal, for what DuckDB takes no parameter for (the file of ATTACH and
     COPY, a COMMENT): a path may hold a quote ("/data/l'Observatoire")."""
     return "'" + str(text).replace("'", "''") + "'"
+
+
+@contextlib.contextmanager
+def transaction(connection: duckdb.DuckDBPyConnection, action: str) -> Iterator[None]:
+    """Run the block in one transaction, committed at its end and rolled back on any error.
+
+    A DuckDB error (a full disk: "No space left on device", "File too large") is raised as a
+    BarometreError saying which action failed: "<action> failed, nothing of it was kept: ...".
+    A failed commit has already ended the transaction, so the rollback's own error ("no
+    transaction is active") is dropped: it would hide the cause."""
+    connection.begin()
+    try:
+        yield
+        connection.commit()
+    except BaseException as error:
+        with contextlib.suppress(duckdb.Error):
+            connection.rollback()
+        if isinstance(error, duckdb.Error):
+            raise BarometreError(f"{action} failed, nothing of it was kept: {error}") from error
+        raise
