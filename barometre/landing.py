@@ -12,11 +12,17 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from barometre.errors import LandingError
 
 REFERENCE_FILE_NAME = "respondents_reference.csv"
+# separators a spreadsheet or another export setting may have used instead of commas
+OTHER_SEPARATORS = {";": "semicolon", "\t": "tab", "|": "pipe"}
+# how much of a file tells its separator: the header and the first records
+_SNIFFED_ROWS = 6
+_SNIFFED_CHARACTERS = 1 << 20
 REFERENCE_COLUMNS = (
     "response_id",
     "structure_name",
@@ -128,13 +134,36 @@ def open_csv(path: Path) -> CsvStream:
         raise LandingError(
             path, f"not valid UTF-8 at byte {error.start}; export the file as UTF-8", line
         ) from error
+    _check_comma_separated(path, text)
     rows = _read_rows(path, csv.reader(io.StringIO(text, newline=""), strict=True))
     _, header = next(rows, (1, []))
-    if len(header) == 1 and any(sep in header[0] for sep in (";", "\t", "|")):
-        raise LandingError(path, "the header has one column: expected comma-separated values", 1)
     return CsvStream(
         path, header, _same_width(path, header, rows), hashlib.sha256(data).hexdigest()
     )
+
+
+def _check_comma_separated(path: Path, text: str) -> None:
+    """Refuse a file whose separator is not the comma. A question text may hold commas, so
+    a semicolon-separated header splits on commas too: the separator is the one that splits
+    the header and the first records into the same number of fields, more than one (the
+    widest if several do, the comma on a tie; if none does, the one giving the widest header:
+    a malformed record is then reported as such)."""
+    head = text[:_SNIFFED_CHARACTERS]
+    widths = {}
+    for separator in (",", *OTHER_SEPARATORS):
+        rows = csv.reader(io.StringIO(head, newline=""), delimiter=separator)
+        sniffed = [len(row) for row in islice(rows, _SNIFFED_ROWS) if row]
+        # the last row read from a cut head may itself be cut
+        widths[separator] = sniffed[:-1] if len(head) < len(text) else sniffed
+    consistent = [sep for sep, found in widths.items() if len(set(found)) == 1 and found[0] > 1]
+    separator = max(consistent or widths, key=lambda s: widths[s][0] if widths[s] else 0)
+    if separator != ",":
+        raise LandingError(
+            path,
+            f"{OTHER_SEPARATORS[separator]}-separated; expected comma-separated values "
+            "(export again with ',' as separator)",
+            1,
+        )
 
 
 def _read_rows(path: Path, reader: csv.Reader) -> Iterator[tuple[int, list[str]]]:

@@ -166,7 +166,7 @@ def test_a_semicolon_export_is_refused_with_its_name(
     run = run_pipeline(landing, warehouse)
 
     assert run.returncode == 1
-    assert str(export) in run.output
+    assert f"{export}, line 1: semicolon-separated; expected comma-separated values" in run.output
     assert sha256(run.published_db) == published_before
 
 
