@@ -23,6 +23,8 @@ OTHER_SEPARATORS = {";": "semicolon", "\t": "tab", "|": "pipe"}
 # how much of a file tells its separator: the header and the first records
 _SNIFFED_ROWS = 6
 _SNIFFED_CHARACTERS = 1 << 20
+# the first column of an export, by LimeSurvey's header settings (compared case-folded)
+RESPONSE_ID_HEADERS = ("id de la réponse", "response id", "id")
 REFERENCE_COLUMNS = (
     "response_id",
     "structure_name",
@@ -124,6 +126,12 @@ def read_csv_table(path: Path) -> CsvTable:
 
 def open_csv(path: Path) -> CsvStream:
     """Open a comma-separated UTF-8 file for reading its records one at a time."""
+    header, rows, sha256 = _open_numbered(path)
+    return CsvStream(path, header, (record for _, record in rows), sha256)
+
+
+def _open_numbered(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]], str]:
+    """The header, each record with the line it starts on (read when iterated), the hash."""
     data = path.read_bytes()
     if not data.strip():
         raise LandingError(path, "the file is empty; expected a header row and records")
@@ -137,9 +145,7 @@ def open_csv(path: Path) -> CsvStream:
     _check_comma_separated(path, text)
     rows = _read_rows(path, csv.reader(io.StringIO(text, newline=""), strict=True))
     _, header = next(rows, (1, []))
-    return CsvStream(
-        path, header, _same_width(path, header, rows), hashlib.sha256(data).hexdigest()
-    )
+    return header, _same_width(path, header, rows), hashlib.sha256(data).hexdigest()
 
 
 def _check_comma_separated(path: Path, text: str) -> None:
@@ -185,7 +191,7 @@ def _read_rows(path: Path, reader: csv.Reader) -> Iterator[tuple[int, list[str]]
 
 def _same_width(
     path: Path, header: list[str], rows: Iterator[tuple[int, list[str]]]
-) -> Iterator[list[str]]:
+) -> Iterator[tuple[int, list[str]]]:
     for line, record in rows:
         if len(record) != len(header):
             raise LandingError(
@@ -194,16 +200,25 @@ def _same_width(
                 "truncated or malformed record",
                 line,
             )
-        yield record
+        yield line, record
 
 
 def read_survey_export(path: Path) -> CsvStream:
-    """Open a LimeSurvey export (its records are read as they are loaded); two columns whose
-    headers normalise alike are refused, as they would be counted as one question."""
-    table = open_csv(path)
+    """Open a LimeSurvey export: the response id first, then one column per question; two
+    columns whose headers normalise alike are refused, as they would be counted as one
+    question. Its records are read as they are loaded; it must have one at least."""
+    header, rows, sha256 = _open_numbered(path)
+    if not _is_response_id_header(header[0]):
+        raise LandingError(
+            path,
+            f"not a LimeSurvey export: its first column is {header[0]!r}; expected the "
+            "response id first ('ID de la réponse', or 'id. ID de la réponse' with question "
+            "codes)",
+            1,
+        )
     seen: dict[str, int] = {}
-    for position, header in enumerate(table.header, start=1):
-        key = " ".join(header.split())  # str.split also splits on no-break spaces
+    for position, name in enumerate(header, start=1):
+        key = " ".join(name.split())  # str.split also splits on no-break spaces
         if key in seen:
             raise LandingError(
                 path,
@@ -211,7 +226,27 @@ def read_survey_export(path: Path) -> CsvStream:
                 1,
             )
         seen[key] = position
-    return table
+    return CsvStream(path, header, _responses(path, rows), sha256)
+
+
+def _is_response_id_header(header: str) -> bool:
+    """LimeSurvey's response id column, as headed by each of its export settings: the text
+    ("ID de la réponse", "Response ID"), the code ("id") or both ("id. ID de la réponse")."""
+    text = " ".join(header.split()).casefold()
+    code, _, label = text.partition(". ")
+    return text in RESPONSE_ID_HEADERS or (code == "id" and label in RESPONSE_ID_HEADERS)
+
+
+def _responses(path: Path, rows: Iterator[tuple[int, list[str]]]) -> Iterator[list[str]]:
+    """The records; none at all is an export of no response."""
+    responses = 0
+    for _, record in rows:
+        responses += 1
+        yield record
+    if not responses:
+        raise LandingError(
+            path, "no response record after the header; expected one record per response"
+        )
 
 
 def read_reference_table(path: Path) -> CsvTable:

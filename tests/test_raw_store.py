@@ -104,6 +104,33 @@ def test_a_bad_new_version_leaves_the_loaded_wave_untouched(tmp_path: Path) -> N
     assert after == before
 
 
+@pytest.mark.parametrize(
+    "export, expected",
+    [
+        (
+            "ID de la réponse,Question ? \u00a0,Liste [Oui]\n",
+            "{path}: no response record after the header; expected one record per response",
+        ),
+        (
+            "a",
+            "{path}, line 1: not a LimeSurvey export: its first column is 'a'; expected the "
+            "response id first ('ID de la réponse', or 'id. ID de la réponse' with question codes)",
+        ),
+    ],
+    ids=["header only", "one byte"],
+)
+def test_an_export_without_responses_is_refused_at_load(
+    tmp_path: Path, export: str, expected: str
+) -> None:
+    files = wave_files(tmp_path, export)
+    with duckdb.connect(str(tmp_path / "build.duckdb")) as connection:
+        with pytest.raises(LandingError) as error:
+            load_survey_wave(connection, files)
+        (loads,) = connection.execute("select count(*) from raw.survey_loads").fetchone()
+    assert str(error.value) == expected.format(path=files.export)
+    assert loads == 0
+
+
 # Loads wave 2022, then wave 2023 with no room left to write: past the database file's size,
 # every write fails with EFBIG ("File too large"), as writes do on a full disk.
 FULL_DISK_LOAD = """
