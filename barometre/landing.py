@@ -25,6 +25,8 @@ _SNIFFED_ROWS = 6
 _SNIFFED_CHARACTERS = 1 << 20
 # the first column of an export, by LimeSurvey's header settings (compared case-folded)
 RESPONSE_ID_HEADERS = ("id de la réponse", "response id", "id")
+# response ids are integers in the warehouse (stg_limesurvey__responses)
+MAX_RESPONSE_ID = 2**31 - 1
 REFERENCE_COLUMNS = (
     "response_id",
     "structure_name",
@@ -206,7 +208,7 @@ def _same_width(
 def read_survey_export(path: Path) -> CsvStream:
     """Open a LimeSurvey export: the response id first, then one column per question; two
     columns whose headers normalise alike are refused, as they would be counted as one
-    question. Its records are read as they are loaded; it must have one at least."""
+    question. Its records are read as they are loaded, each with a distinct response id."""
     header, rows, sha256 = _open_numbered(path)
     if not _is_response_id_header(header[0]):
         raise LandingError(
@@ -226,7 +228,7 @@ def read_survey_export(path: Path) -> CsvStream:
                 1,
             )
         seen[key] = position
-    return CsvStream(path, header, _responses(path, rows), sha256)
+    return CsvStream(path, header, _distinct_responses(path, header[0], rows), sha256)
 
 
 def _is_response_id_header(header: str) -> bool:
@@ -237,13 +239,32 @@ def _is_response_id_header(header: str) -> bool:
     return text in RESPONSE_ID_HEADERS or (code == "id" and label in RESPONSE_ID_HEADERS)
 
 
-def _responses(path: Path, rows: Iterator[tuple[int, list[str]]]) -> Iterator[list[str]]:
-    """The records; none at all is an export of no response."""
-    responses = 0
-    for _, record in rows:
-        responses += 1
+def _distinct_responses(
+    path: Path, id_header: str, rows: Iterator[tuple[int, list[str]]]
+) -> Iterator[list[str]]:
+    """The records, each with a whole-number response id that no record before had (the
+    warehouse keys responses by it); an export of no record at all is refused."""
+    first_lines: dict[int, int] = {}
+    column = f"column 1 ({' '.join(id_header.split())})"
+    for line, record in rows:
+        value = record[0].strip()
+        if not value.isascii() or not value.isdigit() or int(value) > MAX_RESPONSE_ID:
+            raise LandingError(
+                path,
+                f"{column}: response id {record[0]!r} is not a whole number "
+                f"(from 0 to {MAX_RESPONSE_ID})",
+                line,
+            )
+        first = first_lines.setdefault(int(value), line)
+        if first != line:
+            raise LandingError(
+                path,
+                f"{column}: response id {value} was already the id of the record on line "
+                f"{first}; each response has its own id",
+                line,
+            )
         yield record
-    if not responses:
+    if not first_lines:
         raise LandingError(
             path, "no response record after the header; expected one record per response"
         )

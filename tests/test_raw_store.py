@@ -131,6 +131,36 @@ def test_an_export_without_responses_is_refused_at_load(
     assert loads == 0
 
 
+@pytest.mark.parametrize(
+    "records, expected",
+    [
+        (
+            "5,Oui,N/A\n6,,Oui\n5,Non,N/A\n",
+            "line 4: column 1 (ID de la réponse): response id 5 was already the id of the "
+            "record on line 2; each response has its own id",
+        ),
+        (
+            '5,Oui,N/A\n"6\nbis",,Oui\n',
+            "line 3: column 1 (ID de la réponse): response id '6\\nbis' is not a whole number",
+        ),
+        ("5,Oui,N/A\n,,Oui\n", "line 3: column 1 (ID de la réponse): response id '' is not"),
+    ],
+    ids=["repeated", "not a number", "empty"],
+)
+def test_a_bad_response_id_is_refused_at_load_naming_its_line(
+    tmp_path: Path, records: str, expected: str
+) -> None:
+    with duckdb.connect(str(tmp_path / "build.duckdb")) as connection:
+        load_survey_wave(connection, wave_files(tmp_path))
+        before = raw_state(connection)
+        files = wave_files(tmp_path, EXPORT.splitlines(True)[0] + records)
+        with pytest.raises(LandingError) as error:
+            load_survey_wave(connection, files)
+        after = raw_state(connection)
+    assert str(error.value).startswith(f"{files.export}, {expected}"), str(error.value)
+    assert after == before
+
+
 # Loads wave 2022, then wave 2023 with no room left to write: past the database file's size,
 # every write fails with EFBIG ("File too large"), as writes do on a full disk.
 FULL_DISK_LOAD = """
