@@ -6,12 +6,14 @@ import argparse
 import importlib.util
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 
 from barometre import settings
 from barometre.errors import BarometreError
@@ -24,6 +26,10 @@ if TYPE_CHECKING:
 
 console = Console(highlight=False)
 _DAGSTER_WRAPPERS = {"DagsterExecutionStepExecutionError", "DagsterUserCodeExecutionError"}
+# the exceptions whose message is the project's own, shown without their class name
+_OWN_MESSAGE_CLASS = re.compile(
+    r"(dagster\._core\.definitions\.events\.Failure|barometre\.[\w.]+): "
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -140,7 +146,9 @@ def _run(arguments: argparse.Namespace) -> int:
         try:
             discover_survey_waves(landing)  # says what is wrong with the landing's survey/
         except BarometreError as error:
-            console.print(f"[red]failed[/red] raw_survey_exports: {error}", soft_wrap=True)
+            console.print(
+                f"[red]failed[/red] raw_survey_exports: {escape(str(error))}", soft_wrap=True
+            )
             return 1
     result = _execute_all_assets(waves, arguments.timings)
     elapsed = time.monotonic() - started
@@ -207,7 +215,7 @@ def _report_failure(result: ExecuteInProcessResult, warehouse: settings.Warehous
     for event in result.all_events:
         if event.is_step_failure:
             console.print(
-                f"[red]failed[/red] {event.step_key}: {_root_cause(event)}", soft_wrap=True
+                f"[red]failed[/red] {event.step_key}: {escape(_root_cause(event))}", soft_wrap=True
             )
     for evaluation in result.get_asset_check_evaluations():
         if not evaluation.passed:
@@ -220,11 +228,16 @@ def _report_failure(result: ExecuteInProcessResult, warehouse: settings.Warehous
 
 
 def _root_cause(event: DagsterEvent) -> str:
-    """The user-facing error: Dagster wraps the step's exception in its own errors."""
+    """The user-facing error: Dagster wraps the step's exception in its own errors, and its
+    message starts with its class name."""
     error = event.step_failure_data.error
     while error is not None and error.cls_name in _DAGSTER_WRAPPERS and error.cause is not None:
         error = error.cause
-    return error.message.strip() if error else "unknown error"
+    if error is None:
+        return "unknown error"
+    message = error.message.strip()
+    own = _OWN_MESSAGE_CLASS.match(message)
+    return message[own.end() :] if own else message
 
 
 def _releases(arguments: argparse.Namespace) -> int:
@@ -245,7 +258,7 @@ def _rollback(arguments: argparse.Namespace) -> int:
     try:
         release = switch_to(layout, arguments.release)
     except BarometreError as error:
-        console.print(f"[red]{error}[/red]", soft_wrap=True)
+        console.print(str(error), style="red", markup=False, soft_wrap=True)
         return 1
     console.print(f"{layout.published_db} is release {release.release_id} again")
     return 0

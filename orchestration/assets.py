@@ -8,7 +8,7 @@ from dagster_dbt import DbtCliResource
 
 from barometre import settings
 from barometre.database import connect
-from barometre.errors import LandingError
+from barometre.errors import BarometreError
 from barometre.landing import SurveyWaveFiles, discover_survey_waves
 from barometre.publish import DEFAULT_KEEP_RELEASES, DOCS_FOLDER, DOCS_INDEX, publish_marts
 from barometre.raw_parquet import write_raw_parquet
@@ -41,7 +41,7 @@ def raw_survey_exports(
             write_raw_parquet(
                 connection, "survey_loads", RAW_TABLES, barometre.layout.raw_parquet_dir
             )
-    except LandingError as error:
+    except BarometreError as error:
         raise dg.Failure(description=str(error)) from error
     for load in loads:
         context.log.info(f"wave {load.wave}: {load.status} ({load.row_count} responses)")

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import dagster as dg
 
 from barometre.database import connect
-from barometre.errors import LandingError
+from barometre.errors import BarometreError
 from barometre.poll import POLL_RAW_TABLES, discover_poll_waves, load_poll_waves
 from barometre.raw_parquet import write_raw_parquet
 from orchestration.resources import BUILD_DB_POOL, BarometreSettings, raw_table_specs
@@ -26,7 +26,7 @@ def raw_poll_exports(
             write_raw_parquet(
                 connection, "poll_loads", POLL_RAW_TABLES, barometre.layout.raw_parquet_dir
             )
-    except LandingError as error:
+    except BarometreError as error:
         raise dg.Failure(description=str(error)) from error
     if not loads:
         context.log.info("no poll wave in the landing folder")
