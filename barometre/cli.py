@@ -19,6 +19,7 @@ from barometre import settings
 from barometre.errors import BarometreError
 from barometre.landing import discover_survey_waves, wave_folder_years
 from barometre.publish import DEFAULT_KEEP_RELEASES, current_release, list_releases, switch_to
+from barometre.run_lock import DEFAULT_WAIT_SECONDS, RunInProgressError, warehouse_run_lock
 from barometre.run_state import RunInputs, record_successful_run, unchanged_release
 
 if TYPE_CHECKING:
@@ -82,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
         default=settings.ENGINES[0],
         help="engine dbt builds the models with (default duckdb; spark needs the 'spark' extra)",
     )
+    _wait_argument(run)
     run.set_defaults(handler=_run)
 
     releases = commands.add_parser("releases", help="list the kept releases")
@@ -91,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     rollback = commands.add_parser("rollback", help="make a kept release current again")
     rollback.add_argument("release", help="release id, as `barometre releases` lists it")
     _warehouse_argument(rollback)
+    _wait_argument(rollback)
     rollback.set_defaults(handler=_rollback)
 
     report = commands.add_parser(
@@ -116,6 +119,27 @@ def _warehouse_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _wait_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--wait",
+        type=_seconds,
+        default=DEFAULT_WAIT_SECONDS,
+        metavar="SECONDS",
+        help="when another run is using the warehouse, wait this long for it to end, then "
+        f"give up (default {DEFAULT_WAIT_SECONDS})",
+    )
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1
+    if not seconds >= 0:  # nan too
+        raise argparse.ArgumentTypeError(f"expected a number of seconds >= 0, not {text!r}")
+    return seconds
+
+
 def _run(arguments: argparse.Namespace) -> int:
     if arguments.engine == "spark" and importlib.util.find_spec("pyspark") is None:
         console.print("[red]--engine spark needs Spark[/red]: pip install -e '.[spark]', Java 17")
@@ -132,7 +156,18 @@ def _run(arguments: argparse.Namespace) -> int:
         f"[bold]barometre run[/bold]  landing: {landing}  warehouse: {warehouse.root}  "
         f"engine: {arguments.engine}"
     )
+    try:
+        # one run at a time on a warehouse, from the no-op check on
+        with warehouse_run_lock(warehouse.root, arguments.wait, on_wait=_print_text):
+            return _run_locked(arguments, landing, warehouse)
+    except RunInProgressError as error:
+        _print_error(error)
+        return 1
 
+
+def _run_locked(
+    arguments: argparse.Namespace, landing: Path, warehouse: settings.WarehouseLayout
+) -> int:
     started = time.monotonic()
     inputs = RunInputs(
         landing, warehouse, tuple(arguments.revise), arguments.keep, arguments.engine
@@ -163,6 +198,14 @@ def _run(arguments: argparse.Namespace) -> int:
         return 0
     _report_failure(result, warehouse)
     return 1
+
+
+def _print_text(message: str) -> None:
+    console.print(message, markup=False, soft_wrap=True)
+
+
+def _print_error(error: BarometreError) -> None:
+    console.print(str(error), style="red", markup=False, soft_wrap=True)
 
 
 def _report_unchanged(inputs: RunInputs, release_id: str, timings: Path | None) -> None:
@@ -256,9 +299,10 @@ def _releases(arguments: argparse.Namespace) -> int:
 def _rollback(arguments: argparse.Namespace) -> int:
     layout = settings.WarehouseLayout(arguments.warehouse.resolve())
     try:
-        release = switch_to(layout, arguments.release)
+        with warehouse_run_lock(layout.root, arguments.wait, on_wait=_print_text):
+            release = switch_to(layout, arguments.release)
     except BarometreError as error:
-        console.print(str(error), style="red", markup=False, soft_wrap=True)
+        _print_error(error)
         return 1
     console.print(f"{layout.published_db} is release {release.release_id} again")
     return 0

@@ -13,6 +13,7 @@ from barometre.landing import SurveyWaveFiles, discover_survey_waves
 from barometre.publish import DEFAULT_KEEP_RELEASES, DOCS_FOLDER, DOCS_INDEX, publish_marts
 from barometre.raw_parquet import write_raw_parquet
 from barometre.raw_store import RAW_TABLES, load_survey_wave
+from barometre.run_lock import warehouse_run_lock
 from barometre.snapshots import store_snapshots
 from orchestration.dbt import barometre_dbt_models, mart_descriptions, write_dbt_docs
 from orchestration.partitions import SURVEY_WAVES
@@ -33,16 +34,19 @@ def raw_survey_exports(
     """The survey waves of the run (partitions), each a LimeSurvey export and its
     respondents_reference.csv, loaded as they are into the raw schema of the build database;
     unchanged files are not reloaded."""
-    try:
-        waves = _partition_waves(discover_survey_waves(barometre.landing), context.partition_keys)
-        barometre.layout.build_db.parent.mkdir(parents=True, exist_ok=True)
-        with connect(barometre.layout.build_db) as connection:
-            loads = [load_survey_wave(connection, wave) for wave in waves]
-            write_raw_parquet(
-                connection, "survey_loads", RAW_TABLES, barometre.layout.raw_parquet_dir
+    with warehouse_run_lock(barometre.layout.root, on_wait=context.log.warning):
+        try:
+            waves = _partition_waves(
+                discover_survey_waves(barometre.landing), context.partition_keys
             )
-    except BarometreError as error:
-        raise dg.Failure(description=str(error)) from error
+            barometre.layout.build_db.parent.mkdir(parents=True, exist_ok=True)
+            with connect(barometre.layout.build_db) as connection:
+                loads = [load_survey_wave(connection, wave) for wave in waves]
+                write_raw_parquet(
+                    connection, "survey_loads", RAW_TABLES, barometre.layout.raw_parquet_dir
+                )
+        except BarometreError as error:
+            raise dg.Failure(description=str(error)) from error
     for load in loads:
         context.log.info(f"wave {load.wave}: {load.status} ({load.row_count} responses)")
     metadata = {
@@ -77,22 +81,23 @@ def published_warehouse(
     """The current release: <warehouse>/barometre.duckdb (opened read-only by BI tools),
     <warehouse>/current/parquet/ and the dbt docs site <warehouse>/current/docs/index.html, the
     audited marts published atomically as a new release (only when their content changed)."""
-    layout = barometre.layout
-    result = publish_marts(
-        layout,
-        barometre.revised_waves,
-        settings.keep_releases(DEFAULT_KEEP_RELEASES),
-        mart_descriptions(),
-        write_docs=partial(write_dbt_docs, dbt, layout),
-        data_note=settings.synthetic_data_note(barometre.landing),
-    )
-    if result.status == "published":
-        snapshotted = store_snapshots(layout, barometre.revised_waves)
-        context.log.info(f"published release {result.release.release_id}")
-        if snapshotted:
-            context.log.info(f"published figures stored as snapshots: {', '.join(snapshotted)}")
-    else:
-        context.log.info(f"unchanged: release {result.release.release_id} is current")
+    with warehouse_run_lock(barometre.layout.root, on_wait=context.log.warning):
+        layout = barometre.layout
+        result = publish_marts(
+            layout,
+            barometre.revised_waves,
+            settings.keep_releases(DEFAULT_KEEP_RELEASES),
+            mart_descriptions(),
+            write_docs=partial(write_dbt_docs, dbt, layout),
+            data_note=settings.synthetic_data_note(barometre.landing),
+        )
+        if result.status == "published":
+            snapshotted = store_snapshots(layout, barometre.revised_waves)
+            context.log.info(f"published release {result.release.release_id}")
+            if snapshotted:
+                context.log.info(f"published figures stored as snapshots: {', '.join(snapshotted)}")
+        else:
+            context.log.info(f"unchanged: release {result.release.release_id} is current")
     return dg.MaterializeResult(
         metadata={
             "status": result.status,

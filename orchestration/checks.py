@@ -18,6 +18,7 @@ from barometre.quality import (
     suite_names,
     write_report,
 )
+from barometre.run_lock import warehouse_run_lock
 from barometre.snapshots import SNAPSHOTS, SnapshotSpec, compare_with_snapshots
 from orchestration.assets import MART_KEYS
 from orchestration.resources import BUILD_DB_POOL, BarometreSettings
@@ -68,14 +69,15 @@ def quality_gate(
     context: dg.AssetCheckExecutionContext, barometre: BarometreSettings
 ) -> Iterator[dg.AssetCheckResult]:
     """Every check of the gate that the run selected."""
-    selected = context.selected_asset_check_keys
-    suites = [(spec.key, suite) for spec, suite in SUITE_CHECKS if spec.key in selected]
-    yield from _expectation_results(context, barometre, suites)
-    marts = [(spec.key, mart) for spec, mart in PERSONAL_DATA_CHECKS if spec.key in selected]
-    yield from _personal_data_results(context, barometre, marts)
-    for spec, snapshot in PUBLISHED_FIGURES_CHECKS:
-        if spec.key in selected:
-            yield _published_figures_result(context, barometre, spec.key, snapshot)
+    with warehouse_run_lock(barometre.layout.root, on_wait=context.log.warning):
+        selected = context.selected_asset_check_keys
+        suites = [(spec.key, suite) for spec, suite in SUITE_CHECKS if spec.key in selected]
+        yield from _expectation_results(context, barometre, suites)
+        marts = [(spec.key, mart) for spec, mart in PERSONAL_DATA_CHECKS if spec.key in selected]
+        yield from _personal_data_results(context, barometre, marts)
+        for spec, snapshot in PUBLISHED_FIGURES_CHECKS:
+            if spec.key in selected:
+                yield _published_figures_result(context, barometre, spec.key, snapshot)
 
 
 def _expectation_results(

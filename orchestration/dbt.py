@@ -16,6 +16,7 @@ from packaging import version
 
 from barometre import settings
 from barometre.publish import DOCS_INDEX, TableDescription
+from barometre.run_lock import warehouse_run_lock
 from barometre.run_state import tree_digest
 from barometre.spark_import import import_spark_tables
 from orchestration.resources import BUILD_DB_POOL, BarometreSettings
@@ -104,21 +105,22 @@ def _layer(dbt_resource_props: Mapping[str, Any]) -> str:
 def barometre_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, barometre: BarometreSettings
 ) -> Iterator[Any]:
-    layout = barometre.layout
-    _point_dbt_at(layout)
-    if barometre.engine == "duckdb":
-        build = dbt.cli(["build"], context=context)
-        yield from build.stream()
-    else:
-        os.environ[settings.SPARK_DIR_ENV] = str(layout.spark_dir)
-        # Spark's catalog lives for one build: every table is written afresh
-        shutil.rmtree(layout.spark_dir, ignore_errors=True)
-        build = dbt.cli(["build", "--target", "spark"], context=context)
-        yield from build.stream()
-        imported = import_spark_tables(layout.build_db, layout.spark_dir, built_relations())
-        context.log.info(f"{len(imported)} tables built on Spark copied into {layout.build_db}")
-    _keep_partial_parse(build.target_path)
-    _keep_docs_inputs(build.target_path, layout.dbt_artifacts_dir)
+    with warehouse_run_lock(barometre.layout.root, on_wait=context.log.warning):
+        layout = barometre.layout
+        _point_dbt_at(layout)
+        if barometre.engine == "duckdb":
+            build = dbt.cli(["build"], context=context)
+            yield from build.stream()
+        else:
+            os.environ[settings.SPARK_DIR_ENV] = str(layout.spark_dir)
+            # Spark's catalog lives for one build: every table is written afresh
+            shutil.rmtree(layout.spark_dir, ignore_errors=True)
+            build = dbt.cli(["build", "--target", "spark"], context=context)
+            yield from build.stream()
+            imported = import_spark_tables(layout.build_db, layout.spark_dir, built_relations())
+            context.log.info(f"{len(imported)} tables built on Spark copied into {layout.build_db}")
+        _keep_partial_parse(build.target_path)
+        _keep_docs_inputs(build.target_path, layout.dbt_artifacts_dir)
 
 
 def write_dbt_docs(dbt: DbtCliResource, layout: settings.WarehouseLayout, folder: Path) -> None:

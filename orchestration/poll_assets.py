@@ -8,6 +8,7 @@ from barometre.database import connect
 from barometre.errors import BarometreError
 from barometre.poll import POLL_RAW_TABLES, discover_poll_waves, load_poll_waves
 from barometre.raw_parquet import write_raw_parquet
+from barometre.run_lock import warehouse_run_lock
 from orchestration.resources import BUILD_DB_POOL, BarometreSettings, raw_table_specs
 
 
@@ -18,16 +19,17 @@ def raw_poll_exports(
     """Every poll wave's SPSS file (<landing>/poll/<wave>/*.sav) checked against its weight
     variable (seeds/poll_waves.csv) and value labels, then loaded as it is into the raw schema;
     unchanged files are not reloaded, a landing folder without poll/ loads no poll."""
-    try:
-        waves = discover_poll_waves(barometre.landing)
-        barometre.layout.build_db.parent.mkdir(parents=True, exist_ok=True)
-        with connect(barometre.layout.build_db) as connection:
-            loads = load_poll_waves(connection, waves)
-            write_raw_parquet(
-                connection, "poll_loads", POLL_RAW_TABLES, barometre.layout.raw_parquet_dir
-            )
-    except BarometreError as error:
-        raise dg.Failure(description=str(error)) from error
+    with warehouse_run_lock(barometre.layout.root, on_wait=context.log.warning):
+        try:
+            waves = discover_poll_waves(barometre.landing)
+            barometre.layout.build_db.parent.mkdir(parents=True, exist_ok=True)
+            with connect(barometre.layout.build_db) as connection:
+                loads = load_poll_waves(connection, waves)
+                write_raw_parquet(
+                    connection, "poll_loads", POLL_RAW_TABLES, barometre.layout.raw_parquet_dir
+                )
+        except BarometreError as error:
+            raise dg.Failure(description=str(error)) from error
     if not loads:
         context.log.info("no poll wave in the landing folder")
     for load in loads:

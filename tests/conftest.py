@@ -58,27 +58,35 @@ class PipelineRun:
 def run_pipeline(landing: Path, warehouse: Path, *options: str) -> PipelineRun:
     """Run the real CLI, in its own process as a data engineer would."""
     completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "barometre.cli",
-            "run",
-            "--landing",
-            str(landing),
-            "--warehouse",
-            str(warehouse),
-            *options,
-        ],
+        pipeline_command(landing, warehouse, *options),
         capture_output=True,
         text=True,
         timeout=600,
-        env={**_clean_environment(), "COLUMNS": "200"},
+        env=pipeline_environment(),
     )
     return PipelineRun(completed.returncode, completed.stdout + completed.stderr, warehouse)
 
 
-def _clean_environment() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("BAROMETRE_")}
+def pipeline_command(landing: Path, warehouse: Path, *options: str) -> list[str]:
+    """`barometre run` as run_pipeline starts it (for a test that starts it by itself)."""
+    return [
+        sys.executable,
+        "-m",
+        "barometre.cli",
+        "run",
+        "--landing",
+        str(landing),
+        "--warehouse",
+        str(warehouse),
+        *options,
+    ]
+
+
+def pipeline_environment() -> dict[str, str]:
+    """The environment of a run: none of the BAROMETRE_ variables of the test process."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("BAROMETRE_")} | {
+        "COLUMNS": "200"
+    }
 
 
 def copy_landing(source: Path, target: Path) -> Path:
