@@ -6,17 +6,20 @@ import argparse
 import importlib.util
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 
 from barometre import settings
 from barometre.errors import BarometreError
 from barometre.landing import discover_survey_waves, wave_folder_years
 from barometre.publish import DEFAULT_KEEP_RELEASES, current_release, list_releases, switch_to
+from barometre.run_lock import DEFAULT_WAIT_SECONDS, RunInProgressError, warehouse_run_lock
 from barometre.run_state import (
     RunInputs,
     follow_rollback,
@@ -29,6 +32,10 @@ if TYPE_CHECKING:
 
 console = Console(highlight=False)
 _DAGSTER_WRAPPERS = {"DagsterExecutionStepExecutionError", "DagsterUserCodeExecutionError"}
+# the exceptions whose message is the project's own, shown without their class name
+_OWN_MESSAGE_CLASS = re.compile(
+    r"(dagster\._core\.definitions\.events\.Failure|barometre\.[\w.]+): "
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
         default=settings.ENGINES[0],
         help="engine dbt builds the models with (default duckdb; spark needs the 'spark' extra)",
     )
+    _wait_argument(run)
     run.set_defaults(handler=_run)
 
     releases = commands.add_parser("releases", help="list the kept releases")
@@ -90,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     rollback = commands.add_parser("rollback", help="make a kept release current again")
     rollback.add_argument("release", help="release id, as `barometre releases` lists it")
     _warehouse_argument(rollback)
+    _wait_argument(rollback)
     rollback.set_defaults(handler=_rollback)
 
     report = commands.add_parser(
@@ -115,6 +124,27 @@ def _warehouse_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _wait_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--wait",
+        type=_seconds,
+        default=DEFAULT_WAIT_SECONDS,
+        metavar="SECONDS",
+        help="when another run is using the warehouse, wait this long for it to end, then "
+        f"give up (default {DEFAULT_WAIT_SECONDS})",
+    )
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1
+    if not seconds >= 0:  # nan too
+        raise argparse.ArgumentTypeError(f"expected a number of seconds >= 0, not {text!r}")
+    return seconds
+
+
 def _run(arguments: argparse.Namespace) -> int:
     if arguments.engine == "spark" and importlib.util.find_spec("pyspark") is None:
         console.print("[red]--engine spark needs Spark[/red]: pip install -e '.[spark]', Java 17")
@@ -130,7 +160,18 @@ def _run(arguments: argparse.Namespace) -> int:
         f"[bold]barometre run[/bold]  landing: {landing}  warehouse: {warehouse.root}  "
         f"engine: {arguments.engine}"
     )
+    try:
+        # one run at a time on a warehouse, from the no-op check on
+        with warehouse_run_lock(warehouse.root, arguments.wait, on_wait=_print_text):
+            return _run_locked(arguments, landing, warehouse)
+    except RunInProgressError as error:
+        _print_error(error)
+        return 1
 
+
+def _run_locked(
+    arguments: argparse.Namespace, landing: Path, warehouse: settings.WarehouseLayout
+) -> int:
     started = time.monotonic()
     inputs = RunInputs(
         landing, warehouse, tuple(arguments.revise), arguments.keep, arguments.engine
@@ -144,7 +185,9 @@ def _run(arguments: argparse.Namespace) -> int:
         try:
             discover_survey_waves(landing)  # says what is wrong with the landing's survey/
         except BarometreError as error:
-            console.print(f"[red]failed[/red] raw_survey_exports: {error}", soft_wrap=True)
+            console.print(
+                f"[red]failed[/red] raw_survey_exports: {escape(str(error))}", soft_wrap=True
+            )
             return 1
     result = _execute_all_assets(waves, arguments.timings)
     elapsed = time.monotonic() - started
@@ -159,6 +202,14 @@ def _run(arguments: argparse.Namespace) -> int:
         return 0
     _report_failure(result, warehouse)
     return 1
+
+
+def _print_text(message: str) -> None:
+    console.print(message, markup=False, soft_wrap=True)
+
+
+def _print_error(error: BarometreError) -> None:
+    console.print(str(error), style="red", markup=False, soft_wrap=True)
 
 
 def _report_unchanged(inputs: RunInputs, release_id: str, timings: Path | None) -> None:
@@ -211,7 +262,7 @@ def _report_failure(result: ExecuteInProcessResult, warehouse: settings.Warehous
     for event in result.all_events:
         if event.is_step_failure:
             console.print(
-                f"[red]failed[/red] {event.step_key}: {_root_cause(event)}", soft_wrap=True
+                f"[red]failed[/red] {event.step_key}: {escape(_root_cause(event))}", soft_wrap=True
             )
     for evaluation in result.get_asset_check_evaluations():
         if not evaluation.passed:
@@ -224,11 +275,16 @@ def _report_failure(result: ExecuteInProcessResult, warehouse: settings.Warehous
 
 
 def _root_cause(event: DagsterEvent) -> str:
-    """The user-facing error: Dagster wraps the step's exception in its own errors."""
+    """The user-facing error: Dagster wraps the step's exception in its own errors, and its
+    message starts with its class name."""
     error = event.step_failure_data.error
     while error is not None and error.cls_name in _DAGSTER_WRAPPERS and error.cause is not None:
         error = error.cause
-    return error.message.strip() if error else "unknown error"
+    if error is None:
+        return "unknown error"
+    message = error.message.strip()
+    own = _OWN_MESSAGE_CLASS.match(message)
+    return message[own.end() :] if own else message
 
 
 def _releases(arguments: argparse.Namespace) -> int:
@@ -250,11 +306,12 @@ def _releases(arguments: argparse.Namespace) -> int:
 def _rollback(arguments: argparse.Namespace) -> int:
     layout = settings.WarehouseLayout(arguments.warehouse.resolve())
     try:
-        release = switch_to(layout, arguments.release)
+        with warehouse_run_lock(layout.root, arguments.wait, on_wait=_print_text):
+            release = switch_to(layout, arguments.release)
+            follow_rollback(layout, release.release_id)
     except BarometreError as error:
-        console.print(f"[red]{error}[/red]", soft_wrap=True)
+        _print_error(error)
         return 1
-    follow_rollback(layout, release.release_id)
     console.print(f"{layout.published_db} is release {release.release_id} again")
     return 0
 

@@ -4,9 +4,13 @@ machine's memory: publishing 100 times the sample (sorting a 9-million-row mart)
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+
+from barometre.errors import BarometreError
 
 MEMORY_LIMIT = "1GB"
 
@@ -22,7 +26,27 @@ def connect(
     return duckdb.connect(str(database), read_only=read_only, config=config)
 
 
-def sql_string(text: str) -> str:
-    """A SQL string literal, for the statements that take no parameters (ATTACH, COPY, COMMENT
-    ON): a path or text with a quote in it stays one literal."""
-    return "'" + text.replace("'", "''") + "'"
+def sql_string(text: str | Path) -> str:
+    """A SQL string literal, for what DuckDB takes no parameter for (the file of ATTACH and
+    COPY, a COMMENT): a path may hold a quote ("/data/l'Observatoire")."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+@contextlib.contextmanager
+def transaction(connection: duckdb.DuckDBPyConnection, action: str) -> Iterator[None]:
+    """Run the block in one transaction, committed at its end and rolled back on any error.
+
+    A DuckDB error (a full disk: "No space left on device", "File too large") is raised as a
+    BarometreError saying which action failed: "<action> failed, nothing of it was kept: ...".
+    A failed commit has already ended the transaction, so the rollback's own error ("no
+    transaction is active") is dropped: it would hide the cause."""
+    connection.begin()
+    try:
+        yield
+        connection.commit()
+    except BaseException as error:
+        with contextlib.suppress(duckdb.Error):
+            connection.rollback()
+        if isinstance(error, duckdb.Error):
+            raise BarometreError(f"{action} failed, nothing of it was kept: {error}") from error
+        raise

@@ -12,12 +12,22 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from barometre.errors import BarometreError, LandingError
 from barometre.settings import SYNTHETIC_MARKER
 
 REFERENCE_FILE_NAME = "respondents_reference.csv"
+# separators a spreadsheet or another export setting may have used instead of commas
+OTHER_SEPARATORS = {";": "semicolon", "\t": "tab", "|": "pipe"}
+# how much of a file tells its separator: the header and the first records
+_SNIFFED_ROWS = 6
+_SNIFFED_CHARACTERS = 1 << 20
+# the first column of an export, by LimeSurvey's header settings (compared case-folded)
+RESPONSE_ID_HEADERS = ("id de la réponse", "response id", "id")
+# response ids are integers in the warehouse (stg_limesurvey__responses)
+MAX_RESPONSE_ID = 2**31 - 1
 REFERENCE_COLUMNS = (
     "response_id",
     "structure_name",
@@ -143,6 +153,12 @@ def read_csv_table(path: Path) -> CsvTable:
 
 def open_csv(path: Path) -> CsvStream:
     """Open a comma-separated UTF-8 file for reading its records one at a time."""
+    header, rows, sha256 = _open_numbered(path)
+    return CsvStream(path, header, (record for _, record in rows), sha256)
+
+
+def _open_numbered(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]], str]:
+    """The header, each record with the line it starts on (read when iterated), the hash."""
     data = path.read_bytes()
     if not data.strip():
         raise LandingError(path, "the file is empty; expected a header row and records")
@@ -153,13 +169,34 @@ def open_csv(path: Path) -> CsvStream:
         raise LandingError(
             path, f"not valid UTF-8 at byte {error.start}; export the file as UTF-8", line
         ) from error
+    _check_comma_separated(path, text)
     rows = _read_rows(path, csv.reader(io.StringIO(text, newline=""), strict=True))
     _, header = next(rows, (1, []))
-    if len(header) == 1 and any(sep in header[0] for sep in (";", "\t", "|")):
-        raise LandingError(path, "the header has one column: expected comma-separated values", 1)
-    return CsvStream(
-        path, header, _same_width(path, header, rows), hashlib.sha256(data).hexdigest()
-    )
+    return header, _same_width(path, header, rows), hashlib.sha256(data).hexdigest()
+
+
+def _check_comma_separated(path: Path, text: str) -> None:
+    """Refuse a file whose separator is not the comma. A question text may hold commas, so
+    a semicolon-separated header splits on commas too: the separator is the one that splits
+    the header and the first records into the same number of fields, more than one (the
+    widest if several do, the comma on a tie; if none does, the one giving the widest header:
+    a malformed record is then reported as such)."""
+    head = text[:_SNIFFED_CHARACTERS]
+    widths = {}
+    for separator in (",", *OTHER_SEPARATORS):
+        rows = csv.reader(io.StringIO(head, newline=""), delimiter=separator)
+        sniffed = [len(row) for row in islice(rows, _SNIFFED_ROWS) if row]
+        # the last row read from a cut head may itself be cut
+        widths[separator] = sniffed[:-1] if len(head) < len(text) else sniffed
+    consistent = [sep for sep, found in widths.items() if len(set(found)) == 1 and found[0] > 1]
+    separator = max(consistent or widths, key=lambda s: widths[s][0] if widths[s] else 0)
+    if separator != ",":
+        raise LandingError(
+            path,
+            f"{OTHER_SEPARATORS[separator]}-separated; expected comma-separated values "
+            "(export again with ',' as separator)",
+            1,
+        )
 
 
 def _read_rows(path: Path, reader: csv.Reader) -> Iterator[tuple[int, list[str]]]:
@@ -181,7 +218,7 @@ def _read_rows(path: Path, reader: csv.Reader) -> Iterator[tuple[int, list[str]]
 
 def _same_width(
     path: Path, header: list[str], rows: Iterator[tuple[int, list[str]]]
-) -> Iterator[list[str]]:
+) -> Iterator[tuple[int, list[str]]]:
     for line, record in rows:
         if len(record) != len(header):
             raise LandingError(
@@ -190,16 +227,25 @@ def _same_width(
                 "truncated or malformed record",
                 line,
             )
-        yield record
+        yield line, record
 
 
 def read_survey_export(path: Path) -> CsvStream:
-    """Open a LimeSurvey export (its records are read as they are loaded); two columns whose
-    headers normalise alike are refused, as they would be counted as one question."""
-    table = open_csv(path)
+    """Open a LimeSurvey export: the response id first, then one column per question; two
+    columns whose headers normalise alike are refused, as they would be counted as one
+    question. Its records are read as they are loaded, each with a distinct response id."""
+    header, rows, sha256 = _open_numbered(path)
+    if not _is_response_id_header(header[0]):
+        raise LandingError(
+            path,
+            f"not a LimeSurvey export: its first column is {header[0]!r}; expected the "
+            "response id first ('ID de la réponse', or 'id. ID de la réponse' with question "
+            "codes)",
+            1,
+        )
     seen: dict[str, int] = {}
-    for position, header in enumerate(table.header, start=1):
-        key = " ".join(header.split())  # str.split also splits on no-break spaces
+    for position, name in enumerate(header, start=1):
+        key = " ".join(name.split())  # str.split also splits on no-break spaces
         if key in seen:
             raise LandingError(
                 path,
@@ -207,7 +253,46 @@ def read_survey_export(path: Path) -> CsvStream:
                 1,
             )
         seen[key] = position
-    return table
+    return CsvStream(path, header, _distinct_responses(path, header[0], rows), sha256)
+
+
+def _is_response_id_header(header: str) -> bool:
+    """LimeSurvey's response id column, as headed by each of its export settings: the text
+    ("ID de la réponse", "Response ID"), the code ("id") or both ("id. ID de la réponse")."""
+    text = " ".join(header.split()).casefold()
+    code, _, label = text.partition(". ")
+    return text in RESPONSE_ID_HEADERS or (code == "id" and label in RESPONSE_ID_HEADERS)
+
+
+def _distinct_responses(
+    path: Path, id_header: str, rows: Iterator[tuple[int, list[str]]]
+) -> Iterator[list[str]]:
+    """The records, each with a whole-number response id that no record before had (the
+    warehouse keys responses by it); an export of no record at all is refused."""
+    first_lines: dict[int, int] = {}
+    column = f"column 1 ({' '.join(id_header.split())})"
+    for line, record in rows:
+        value = record[0].strip()
+        if not value.isascii() or not value.isdigit() or int(value) > MAX_RESPONSE_ID:
+            raise LandingError(
+                path,
+                f"{column}: response id {record[0]!r} is not a whole number "
+                f"(from 0 to {MAX_RESPONSE_ID})",
+                line,
+            )
+        first = first_lines.setdefault(int(value), line)
+        if first != line:
+            raise LandingError(
+                path,
+                f"{column}: response id {value} was already the id of the record on line "
+                f"{first}; each response has its own id",
+                line,
+            )
+        yield record
+    if not first_lines:
+        raise LandingError(
+            path, "no response record after the header; expected one record per response"
+        )
 
 
 def read_reference_table(path: Path) -> CsvTable:

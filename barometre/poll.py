@@ -29,6 +29,7 @@ import duckdb
 import pandas as pd
 import pyreadstat
 
+from barometre.database import transaction
 from barometre.errors import LandingError
 from barometre.landing import file_sha256
 from barometre.settings import SEEDS_DIR
@@ -373,8 +374,9 @@ def load_poll_waves(
 def _replace_waves(
     connection: duckdb.DuckDBPyConnection, changed: list[PollFile], removed: list[int], origin: str
 ) -> None:
-    connection.begin()
-    try:
+    actions = [f"{poll_file.path}: loading poll wave {poll_file.wave}" for poll_file in changed]
+    actions += [f"removing poll wave {wave}" for wave in removed]
+    with transaction(connection, "; ".join(actions)):
         for wave in [poll_file.wave for poll_file in changed] + removed:
             for table in POLL_RAW_TABLES:
                 connection.execute(f"delete from raw.{table} where wave = ?", [wave])
@@ -401,7 +403,3 @@ def _replace_waves(
                     origin,
                 ],
             )
-        connection.commit()
-    except BaseException:
-        connection.rollback()
-        raise

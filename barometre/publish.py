@@ -142,7 +142,7 @@ def publish_marts(
     _remove_stale_temporaries(layout)
     layout.releases_dir.mkdir(parents=True, exist_ok=True)
     with connect(spill_dir=layout.build_db.parent / "publish.tmp") as connection:
-        connection.execute(f"attach {sql_string(str(layout.build_db))} as build (read_only)")
+        connection.execute(f"attach {sql_string(layout.build_db)} as build (read_only)")
         fingerprint = schema_fingerprint(connection, "build", PUBLISHED_SCHEMA)
         current = current_release(layout)
         if current is not None and current.fingerprint == fingerprint:
@@ -218,7 +218,7 @@ def _write_release(
     database = folder / "barometre.duckdb"
     (folder / "parquet").mkdir()
     # an older storage format, so that BI drivers and CLIs bundling DuckDB 1.x can open the file
-    connection.execute(f"attach {sql_string(str(database))} as release (storage_version 'v1.0.0')")
+    connection.execute(f"attach {sql_string(database)} as release (storage_version 'v1.0.0')")
     connection.execute(f"create schema release.{PUBLISHED_SCHEMA}")
     for table in tables:
         # every published row says which release it belongs to
@@ -228,7 +228,7 @@ def _write_release(
             [release.release_id],
         )
         _comment(connection, table, descriptions.get(table))
-        parquet = sql_string(str(folder / "parquet" / f"{table}.parquet"))
+        parquet = sql_string(folder / "parquet" / f"{table}.parquet")
         connection.execute(f"copy release.{PUBLISHED_SCHEMA}.{table} to {parquet} (format parquet)")
     connection.execute("create schema release.meta")
     connection.execute(
@@ -315,7 +315,7 @@ def _comment(
 
 def _quoted(text: str) -> str:
     """A SQL string literal (COMMENT ON takes no parameters)."""
-    return "'" + " ".join(text.split()).replace("'", "''") + "'"
+    return sql_string(" ".join(text.split()))
 
 
 def _release_json(release: Release) -> dict[str, Any]:

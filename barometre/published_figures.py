@@ -77,8 +77,8 @@ def compare_with_release(
     if published is None:
         return changes  # nothing published yet: nothing to protect
     with connect(spill_dir=layout.build_db.parent / "guard.tmp") as connection:
-        connection.execute(f"attach {sql_string(str(layout.build_db))} as build (read_only)")
-        connection.execute(f"attach {sql_string(str(published))} as published (read_only)")
+        connection.execute(f"attach {sql_string(layout.build_db)} as build (read_only)")
+        connection.execute(f"attach {sql_string(published)} as published (read_only)")
         built_tables = set(table_names(connection, "build", PUBLISHED_SCHEMA))
         published_tables = set(table_names(connection, "published", PUBLISHED_SCHEMA))
         for mart in marts:

@@ -84,9 +84,11 @@ class SuiteResult:
     def describe(self) -> str:
         if self.success:
             return f"{self.suite}: {self.evaluated} expectations passed on {self.row_count} rows"
+        # the failing rows of each failed expectation: a row failing two counts in each
+        failing = " + ".join(str(failure.unexpected_count) for failure in self.failures)
         header = (
             f"{self.suite}: {len(self.failures)} of {self.evaluated} expectations failed "
-            f"on {self.row_count} rows"
+            f"({failing} failing rows of {self.row_count} checked)"
         )
         return "\n".join([header] + [failure.describe() for failure in self.failures])
 

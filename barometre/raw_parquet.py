@@ -20,6 +20,8 @@ from pathlib import Path
 
 import duckdb
 
+from barometre.database import sql_string
+
 SCHEMA_FILE = "schema.parquet"
 WAVE_FILE = "data.parquet"
 LOAD_STAMP = ".loaded_at"
@@ -72,6 +74,5 @@ def _stamp(folder: Path) -> str | None:
 def _copy(connection: duckdb.DuckDBPyConnection, query: str, path: Path) -> None:
     # written under a temporary name: a reader never sees half a file
     partial = path.with_name(f".{path.name}.partial")
-    target = str(partial).replace("'", "''")
-    connection.execute(f"copy ({query}) to '{target}' (format parquet)")
+    connection.execute(f"copy ({query}) to {sql_string(partial)} (format parquet)")
     partial.replace(path)

@@ -13,6 +13,7 @@ from itertools import islice
 import duckdb
 import pandas as pd
 
+from barometre.database import transaction
 from barometre.landing import (
     REFERENCE_COLUMNS,
     SurveyWaveFiles,
@@ -107,8 +108,7 @@ def load_survey_wave(
     )
     reference_rows = _reference_frame(files.wave, reference.records if reference else [])
 
-    connection.begin()
-    try:
+    with transaction(connection, f"{files.export}: loading survey wave {files.wave}"):
         for table in RAW_TABLES:
             connection.execute(f"delete from raw.{table} where wave = ?", [files.wave])
         width = len(export.header)
@@ -138,10 +138,6 @@ def load_survey_wave(
                 origin,
             ],
         )
-        connection.commit()
-    except BaseException:
-        connection.rollback()
-        raise
     return WaveLoad(files.wave, "loaded", row_count, width)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from barometre.database import connect
+from barometre.database import connect, sql_string, transaction
 from barometre.errors import BarometreError
 
 
@@ -22,25 +22,19 @@ def import_spark_tables(
 ) -> list[str]:
     """Copy each (schema, table) Spark wrote into the build database; returns their names."""
     imported = []
-    with connect(build_db) as connection:
-        connection.begin()
-        try:
-            for schema, table in relations:
-                folder = spark_dir / f"{schema}.db" / table
-                if not any(folder.glob("*.parquet")):
-                    raise BarometreError(f"Spark wrote no table {schema}.{table} (in {folder})")
-                connection.execute(f'create schema if not exists "{schema}"')
-                _drop_view(connection, schema, table)
-                files = str(folder / "*.parquet").replace("'", "''")
-                connection.execute(
-                    f'create or replace table "{schema}"."{table}" as '
-                    f"select * from read_parquet('{files}')"
-                )
-                imported.append(f"{schema}.{table}")
-            connection.commit()
-        except BaseException:
-            connection.rollback()
-            raise
+    action = f"copying Spark's tables into {build_db}"
+    with connect(build_db) as connection, transaction(connection, action):
+        for schema, table in relations:
+            folder = spark_dir / f"{schema}.db" / table
+            if not any(folder.glob("*.parquet")):
+                raise BarometreError(f"Spark wrote no table {schema}.{table} (in {folder})")
+            connection.execute(f'create schema if not exists "{schema}"')
+            _drop_view(connection, schema, table)
+            connection.execute(
+                f'create or replace table "{schema}"."{table}" as '
+                f"select * from read_parquet({sql_string(folder / '*.parquet')})"
+            )
+            imported.append(f"{schema}.{table}")
     return imported
 
 

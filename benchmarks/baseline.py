@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from barometre.database import sql_string
 from barometre.landing import REFERENCE_COLUMNS, discover_survey_waves
 
 DATABASE_NAME = "barometre_build"  # the compiled SQL names its relations in this catalog
@@ -38,7 +39,7 @@ def prepare_database(pipeline_build_db: Path, out_dir: Path) -> Path:
     database = out_dir / f"{DATABASE_NAME}.duckdb"
     database.unlink(missing_ok=True)
     with duckdb.connect(str(database)) as connection:
-        connection.execute(f"attach '{pipeline_build_db}' as pipeline (read_only)")
+        connection.execute(f"attach {sql_string(pipeline_build_db)} as pipeline (read_only)")
         tables = connection.execute(
             "select schema_name, table_name from duckdb_tables() "
             "where database_name = 'pipeline' and schema_name in ?",
@@ -57,11 +58,11 @@ def prepare_database(pipeline_build_db: Path, out_dir: Path) -> Path:
 def _survey_load_sql(landing: Path) -> list[str]:
     statements = []
     for files in discover_survey_waves(landing):
-        export = str(files.export).replace("'", "''")
         # every cell is text, an empty one included (raw keeps "" apart from nothing)
         csv = (
-            f"read_csv('{export}', header = false, all_varchar = true, quote = '\"', "
-            f"escape = '\"', delim = ',', nullstr = '{_NEVER_NULL}', parallel = false)"
+            f"read_csv({sql_string(files.export)}, header = false, all_varchar = true, "
+            f"quote = '\"', escape = '\"', delim = ',', nullstr = '{_NEVER_NULL}', "
+            "parallel = false)"
         )
         numbered = f"select row_number() over () as row_number, * from {csv}"
         cells = (
@@ -77,12 +78,12 @@ def _survey_load_sql(landing: Path) -> list[str]:
             f"value from {cells} where row_number > 1",
         ]
         if files.reference is not None:
-            reference = str(files.reference).replace("'", "''")
             columns = ", ".join(f"coalesce({c}, '')" for c in REFERENCE_COLUMNS)
             statements.append(
                 f"""insert into raw.respondents_reference
                     select {files.wave}, row_number() over (), {columns}
-                    from read_csv('{reference}', all_varchar = true, header = true)"""
+                    from read_csv({sql_string(files.reference)},
+                        all_varchar = true, header = true)"""
             )
     return statements
 

@@ -24,6 +24,7 @@ from typing import Any
 import duckdb
 
 from barometre import settings
+from barometre.database import sql_string
 from benchmarks.baseline import baseline_script, latest_build_manifest, prepare_database
 from benchmarks.measure import Measurement, run_measured
 from benchmarks.scale import copy_project, scale_landing, write_sample
@@ -117,7 +118,7 @@ def _same_marts(database: Path, other: Path) -> bool:
     """Both databases hold the same marts, row for row (floats to 9 decimals: sums in another
     order differ in the last bits)."""
     with duckdb.connect(str(database), read_only=True) as connection:
-        connection.execute(f"attach '{other}' as other (read_only)")
+        connection.execute(f"attach {sql_string(other)} as other (read_only)")
         columns = connection.execute(
             "select table_name, list(case when data_type = 'DOUBLE' "
             "then format('round(\"{}\", 9)', column_name) "

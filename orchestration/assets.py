@@ -40,22 +40,23 @@ def raw_survey_exports(
     only when the run revises it)."""
     layout, landing = barometre.layout, barometre.landing
     try:
-        in_landing = discover_survey_waves(landing)
-        layout.build_db.parent.mkdir(parents=True, exist_ok=True)
-        with connect(layout.build_db) as connection:
-            origin = check_landing(
-                connection,
-                layout,
-                landing,
-                "survey",
-                [files.wave for files in in_landing],
-                barometre.revised_waves,
-            )
-            gone = sorted(set(survey_waves_loaded(connection)) - {f.wave for f in in_landing})
-            remove_survey_waves(connection, gone)
-            waves = _partition_waves(in_landing, context.partition_keys)
-            loads = [load_survey_wave(connection, files, origin) for files in waves]
-            write_raw_parquet(connection, "survey_loads", RAW_TABLES, layout.raw_parquet_dir)
+        with barometre.run_lock(context.log):
+            in_landing = discover_survey_waves(landing)
+            layout.build_db.parent.mkdir(parents=True, exist_ok=True)
+            with connect(layout.build_db) as connection:
+                origin = check_landing(
+                    connection,
+                    layout,
+                    landing,
+                    "survey",
+                    [files.wave for files in in_landing],
+                    barometre.revised_waves,
+                )
+                gone = sorted(set(survey_waves_loaded(connection)) - {f.wave for f in in_landing})
+                remove_survey_waves(connection, gone)
+                waves = _partition_waves(in_landing, context.partition_keys)
+                loads = [load_survey_wave(connection, files, origin) for files in waves]
+                write_raw_parquet(connection, "survey_loads", RAW_TABLES, layout.raw_parquet_dir)
     except BarometreError as error:
         raise dg.Failure(description=str(error)) from error
     for wave in gone:
@@ -91,14 +92,15 @@ def published_warehouse(
     audited marts published atomically as a new release (only when their content changed)."""
     layout = barometre.layout
     try:
-        result = publish_marts(
-            layout,
-            REQUIRED_CHECKS,
-            barometre.revised_waves,
-            settings.keep_releases(DEFAULT_KEEP_RELEASES),
-            mart_descriptions(),
-            write_docs=partial(write_dbt_docs, dbt, layout),
-        )
+        with barometre.run_lock(context.log):
+            result = publish_marts(
+                layout,
+                REQUIRED_CHECKS,
+                barometre.revised_waves,
+                settings.keep_releases(DEFAULT_KEEP_RELEASES),
+                mart_descriptions(),
+                write_docs=partial(write_dbt_docs, dbt, layout),
+            )
     except BarometreError as error:
         raise dg.Failure(description=str(error)) from error
     if result.status == "published":

@@ -72,26 +72,29 @@ def quality_gate(
 ) -> Iterator[dg.AssetCheckResult]:
     """Every check of the gate that the run selected; their results are the gate's verdict on
     the build as it was when they started."""
-    layout = barometre.layout
-    release = current_release(layout)
-    audited = AuditedBuild.of_build_db(
-        layout.build_db, release.release_id if release else None, barometre.revised_waves
-    )
-    selected = context.selected_asset_check_keys
-    suites = [(spec.key, suite) for spec, suite in SUITE_CHECKS if spec.key in selected]
-    marts = [(spec.key, mart) for spec, mart in PERSONAL_DATA_CHECKS if spec.key in selected]
-    guarded = [(spec.key, mart) for spec, mart in PUBLISHED_FIGURES_CHECKS if spec.key in selected]
-    verdict = {}
-    for result in chain(
-        _expectation_results(context, barometre, suites),
-        _personal_data_results(context, barometre, marts),
-        _published_figures_results(context, barometre, guarded),
-    ):
-        verdict[dg.AssetCheckKey(result.asset_key, result.check_name).to_user_string()] = (
-            result.passed
+    with barometre.run_lock(context.log):
+        layout = barometre.layout
+        release = current_release(layout)
+        audited = AuditedBuild.of_build_db(
+            layout.build_db, release.release_id if release else None, barometre.revised_waves
         )
-        yield result
-    record_verdict(layout, audited, verdict, context.run.run_id)
+        selected = context.selected_asset_check_keys
+        suites = [(spec.key, suite) for spec, suite in SUITE_CHECKS if spec.key in selected]
+        marts = [(spec.key, mart) for spec, mart in PERSONAL_DATA_CHECKS if spec.key in selected]
+        guarded = [
+            (spec.key, mart) for spec, mart in PUBLISHED_FIGURES_CHECKS if spec.key in selected
+        ]
+        verdict = {}
+        for result in chain(
+            _expectation_results(context, barometre, suites),
+            _personal_data_results(context, barometre, marts),
+            _published_figures_results(context, barometre, guarded),
+        ):
+            verdict[dg.AssetCheckKey(result.asset_key, result.check_name).to_user_string()] = (
+                result.passed
+            )
+            yield result
+        record_verdict(layout, audited, verdict, context.run.run_id)
 
 
 def _expectation_results(

@@ -184,30 +184,33 @@ def _layer(dbt_resource_props: Mapping[str, Any]) -> str:
 def barometre_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, barometre: BarometreSettings
 ) -> Iterator[Any]:
-    layout = barometre.layout
-    run_folder = new_run_folder(layout, context.run.run_id, datetime.now(UTC))
-    # a build of every model, tests included, is the gate's first check: its verdict is recorded
-    # against what it built, passed or not (a subset proves nothing about the whole)
-    whole = context.selected_asset_keys == barometre_dbt_models.keys
-    try:
-        if barometre.engine == "duckdb":
-            build = _run_dbt(dbt, layout, ["build"], run_folder, context)
-            yield from build.stream()
-        else:
-            # Spark's catalog lives for one build: every table is written afresh
-            shutil.rmtree(layout.spark_dir, ignore_errors=True)
-            build = _run_dbt(dbt, layout, ["build", "--target", "spark"], run_folder, context)
-            yield from build.stream()
-            imported = import_spark_tables(layout.build_db, layout.spark_dir, built_relations())
-            context.log.info(f"{len(imported)} tables built on Spark copied into {layout.build_db}")
-    except Exception:
-        if whole and layout.build_db.exists():
-            _record_dbt_build(context, barometre, passed=False)
-        raise
-    if whole:
-        _record_dbt_build(context, barometre, passed=True)
-    keep_parse_state(run_folder, layout)
-    _keep_docs_inputs(run_folder, layout.dbt_artifacts_dir)
+    with barometre.run_lock(context.log):
+        layout = barometre.layout
+        run_folder = new_run_folder(layout, context.run.run_id, datetime.now(UTC))
+        # a build of every model, tests included, is the gate's first check: its verdict is recorded
+        # against what it built, passed or not (a subset proves nothing about the whole)
+        whole = context.selected_asset_keys == barometre_dbt_models.keys
+        try:
+            if barometre.engine == "duckdb":
+                build = _run_dbt(dbt, layout, ["build"], run_folder, context)
+                yield from build.stream()
+            else:
+                # Spark's catalog lives for one build: every table is written afresh
+                shutil.rmtree(layout.spark_dir, ignore_errors=True)
+                build = _run_dbt(dbt, layout, ["build", "--target", "spark"], run_folder, context)
+                yield from build.stream()
+                imported = import_spark_tables(layout.build_db, layout.spark_dir, built_relations())
+                context.log.info(
+                    f"{len(imported)} tables built on Spark copied into {layout.build_db}"
+                )
+        except Exception:
+            if whole and layout.build_db.exists():
+                _record_dbt_build(context, barometre, passed=False)
+            raise
+        if whole:
+            _record_dbt_build(context, barometre, passed=True)
+        keep_parse_state(run_folder, layout)
+        _keep_docs_inputs(run_folder, layout.dbt_artifacts_dir)
 
 
 def _record_dbt_build(

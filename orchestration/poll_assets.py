@@ -22,19 +22,20 @@ def raw_poll_exports(
     gone from the landing are removed (a published one only when the run revises it)."""
     layout, landing = barometre.layout, barometre.landing
     try:
-        waves = discover_poll_waves(landing)
-        layout.build_db.parent.mkdir(parents=True, exist_ok=True)
-        with connect(layout.build_db) as connection:
-            origin = check_landing(
-                connection,
-                layout,
-                landing,
-                "poll",
-                [wave.wave for wave in waves],
-                barometre.revised_waves,
-            )
-            loads = load_poll_waves(connection, waves, origin)
-            write_raw_parquet(connection, "poll_loads", POLL_RAW_TABLES, layout.raw_parquet_dir)
+        with barometre.run_lock(context.log):
+            waves = discover_poll_waves(landing)
+            layout.build_db.parent.mkdir(parents=True, exist_ok=True)
+            with connect(layout.build_db) as connection:
+                origin = check_landing(
+                    connection,
+                    layout,
+                    landing,
+                    "poll",
+                    [wave.wave for wave in waves],
+                    barometre.revised_waves,
+                )
+                loads = load_poll_waves(connection, waves, origin)
+                write_raw_parquet(connection, "poll_loads", POLL_RAW_TABLES, layout.raw_parquet_dir)
     except BarometreError as error:
         raise dg.Failure(description=str(error)) from error
     if not loads:

@@ -60,26 +60,37 @@ def run_pipeline(
 ) -> PipelineRun:
     """Run the real CLI, in its own process as a data engineer would (landing None: the CLI's
     default), with the code, dbt project, seeds and expectations of `project`: the repository,
-    or a copy of it, run from its folder as from a read-only installation (Python cannot cache
-    bytecode there and carries on)."""
-    landing_option = ["--landing", str(landing)] if landing is not None else []
-    environment = {**_clean_environment(), "COLUMNS": "200", "PYTHONPATH": str(project)}
-    if project != REPO_ROOT:
-        environment["PYTHONDONTWRITEBYTECODE"] = "1"
+    or a copy of it."""
     completed = subprocess.run(
-        [sys.executable, "-m", "barometre.cli", "run", *landing_option]
-        + ["--warehouse", str(warehouse), *options],
+        pipeline_command(landing, warehouse, *options),
         capture_output=True,
         text=True,
         timeout=600,
         cwd=project,
-        env=environment,
+        env=pipeline_environment(project),
     )
     return PipelineRun(completed.returncode, completed.stdout + completed.stderr, warehouse)
 
 
-def _clean_environment() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("BAROMETRE_")}
+def pipeline_command(landing: Path | None, warehouse: Path, *options: str) -> list[str]:
+    """`barometre run` as run_pipeline starts it (for a test that starts it by itself)."""
+    landing_option = ["--landing", str(landing)] if landing is not None else []
+    return [sys.executable, "-m", "barometre.cli", "run", *landing_option] + [
+        "--warehouse",
+        str(warehouse),
+        *options,
+    ]
+
+
+def pipeline_environment(project: Path = REPO_ROOT) -> dict[str, str]:
+    """The environment of a run: none of the BAROMETRE_ variables of the test process; the
+    code of `project` (a copy runs as from a read-only installation: Python cannot cache
+    bytecode there and carries on)."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("BAROMETRE_")}
+    environment |= {"COLUMNS": "200", "PYTHONPATH": str(project)}
+    if project != REPO_ROOT:
+        environment["PYTHONDONTWRITEBYTECODE"] = "1"
+    return environment
 
 
 def copy_landing(source: Path, target: Path) -> Path:

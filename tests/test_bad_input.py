@@ -85,6 +85,9 @@ def test_a_bad_landing_file_is_refused_at_load(
 
     assert run.returncode == 1
     assert expected_message in run.output, run.output
+    # the project's own message, the file first, without the framework's exception class
+    assert f"\nfailed raw_survey_exports: {landing}/" in run.output, run.output
+    assert "dagster._core" not in run.output
     assert "nothing published" in run.output
     assert sha256(warehouse / "barometre.duckdb") == published_before
 

@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 
 from barometre.errors import LandingError
-from barometre.landing import discover_survey_waves, read_csv_table, read_reference_table
+from barometre.landing import (
+    discover_survey_waves,
+    read_csv_table,
+    read_reference_table,
+    read_survey_export,
+)
 
 HEADER = "ID de la réponse,Question ?,Autre question [item]\n"
 
@@ -45,10 +50,25 @@ def test_an_unclosed_quote_at_the_end_is_a_truncated_file(tmp_path: Path) -> Non
         read_csv_table(path)
 
 
-def test_a_semicolon_separated_file_is_refused(tmp_path: Path) -> None:
-    path = write(tmp_path / "export.csv", "ID;Question ?\n5;Oui\n")
-    with pytest.raises(LandingError, match="line 1: the header has one column: expected comma"):
-        read_csv_table(path)
+@pytest.mark.parametrize("separator, name", [(";", "semicolon"), ("\t", "tab")])
+def test_a_file_separated_by_another_character_is_refused(
+    tmp_path: Path, separator: str, name: str
+) -> None:
+    # question texts hold commas: read as comma-separated, the header has several columns
+    header = ["ID de la réponse", "Selon vous, la donnée est-elle, ou non, un enjeu ?", "Q, 2"]
+    records = separator.join(header) + "\n" + separator.join(["5", "Oui", "Non"]) + "\n"
+    path = write(tmp_path / "export.csv", records)
+    with pytest.raises(LandingError) as error:
+        read_survey_export(path)
+    assert str(error.value) == (
+        f"{path}, line 1: {name}-separated; expected comma-separated values "
+        "(export again with ',' as separator)"
+    )
+
+
+def test_commas_and_semicolons_in_a_comma_separated_header_are_text(tmp_path: Path) -> None:
+    path = write(tmp_path / "export.csv", 'ID de la réponse,"Q ; a, b ; c",Q;d\n5,Oui,Non\n')
+    assert read_csv_table(path).header == ["ID de la réponse", "Q ; a, b ; c", "Q;d"]
 
 
 def test_latin1_is_refused_rather_than_read_as_mojibake(tmp_path: Path) -> None:

@@ -107,6 +107,21 @@ def test_a_second_run_is_a_no_op(sample_run: PipelineRun, tmp_path: Path) -> Non
         )
 
 
+def test_folders_whose_path_holds_a_quote_are_published(tmp_path: Path) -> None:
+    """Paths go into SQL (attach, copy, read_parquet, dbt's sources) as quoted literals."""
+    folder = tmp_path / "l'Observatoire's data"
+    landing = copy_landing(SAMPLE_LANDING, folder / "landing")
+
+    run = run_pipeline(landing, folder / "warehouse")
+
+    assert run.returncode == 0, run.output
+    with duckdb.connect(str(run.published_db), read_only=True) as connection:
+        (respondents,) = connection.execute("select count(*) from marts.respondents").fetchone()
+    assert respondents > 0
+    assert (run.warehouse / "current" / "parquet" / "survey_results.parquet").is_file()
+    assert list((run.warehouse / "snapshots" / "survey_results").glob("wave=*.parquet"))
+
+
 def test_a_truncated_export_fails_clearly_and_publishes_nothing(
     sample_run: PipelineRun, tmp_path: Path
 ) -> None:
@@ -153,7 +168,7 @@ def test_a_semicolon_export_is_refused_with_its_name(
     run = run_pipeline(landing, warehouse)
 
     assert run.returncode == 1
-    assert str(export) in run.output
+    assert f"{export}, line 1: semicolon-separated; expected comma-separated values" in run.output
     assert sha256(run.published_db) == published_before
 
 

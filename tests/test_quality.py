@@ -109,3 +109,29 @@ def test_group_sizes_of_a_wave_in_fieldwork_are_reported_not_checked(tmp_path: P
         closed.describe()
     )
     assert closed.reported is None
+
+
+def test_the_summary_tells_failing_rows_from_rows_checked(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"respondent": [1, 2, 3, 4, 5], "n": [1, None, None, 4, 5]})
+    definition = {
+        "meta": {"id_columns": ["respondent"]},
+        "expectations": [
+            {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "n"}},
+            {
+                "type": "expect_column_values_to_be_between",
+                "kwargs": {"column": "n", "min_value": 0},
+            },
+            {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "respondent"}},
+        ],
+    }
+    one_failure = validate_frame("counts", frame, definition, tmp_path)
+    two_failures = validate_frame(
+        "counts", frame.assign(n=[1, None, None, -4, 5]), definition, tmp_path
+    )
+
+    assert one_failure.describe().splitlines()[0] == (
+        "counts: 1 of 3 expectations failed (2 failing rows of 5 checked)"
+    )
+    assert two_failures.describe().splitlines()[0] == (
+        "counts: 2 of 3 expectations failed (2 + 1 failing rows of 5 checked)"
+    )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import SAMPLE_LANDING
 
 from barometre.errors import LandingError
-from barometre.landing import OBSERVED, SurveyWaveFiles
+from barometre.landing import OBSERVED, SurveyWaveFiles, discover_survey_waves, read_csv_table
 from barometre.raw_store import load_survey_wave
 
 EXPORT = "ID de la réponse,Question ? \u00a0,Liste [Oui]\n5,Oui,N/A\n6,,Oui\n"
@@ -99,3 +102,112 @@ def test_a_bad_new_version_leaves_the_loaded_wave_untouched(tmp_path: Path) -> N
             connection.execute("select * from raw.survey_loads").fetchall(),
         )
     assert after == before
+
+
+@pytest.mark.parametrize(
+    "export, expected",
+    [
+        (
+            "ID de la réponse,Question ? \u00a0,Liste [Oui]\n",
+            "{path}: no response record after the header; expected one record per response",
+        ),
+        (
+            "a",
+            "{path}, line 1: not a LimeSurvey export: its first column is 'a'; expected the "
+            "response id first ('ID de la réponse', or 'id. ID de la réponse' with question codes)",
+        ),
+    ],
+    ids=["header only", "one byte"],
+)
+def test_an_export_without_responses_is_refused_at_load(
+    tmp_path: Path, export: str, expected: str
+) -> None:
+    files = wave_files(tmp_path, export)
+    with duckdb.connect(str(tmp_path / "build.duckdb")) as connection:
+        with pytest.raises(LandingError) as error:
+            load_survey_wave(connection, files, OBSERVED)
+        (loads,) = connection.execute("select count(*) from raw.survey_loads").fetchone()
+    assert str(error.value) == expected.format(path=files.export)
+    assert loads == 0
+
+
+@pytest.mark.parametrize(
+    "records, expected",
+    [
+        (
+            "5,Oui,N/A\n6,,Oui\n5,Non,N/A\n",
+            "line 4: column 1 (ID de la réponse): response id 5 was already the id of the "
+            "record on line 2; each response has its own id",
+        ),
+        (
+            '5,Oui,N/A\n"6\nbis",,Oui\n',
+            "line 3: column 1 (ID de la réponse): response id '6\\nbis' is not a whole number",
+        ),
+        ("5,Oui,N/A\n,,Oui\n", "line 3: column 1 (ID de la réponse): response id '' is not"),
+    ],
+    ids=["repeated", "not a number", "empty"],
+)
+def test_a_bad_response_id_is_refused_at_load_naming_its_line(
+    tmp_path: Path, records: str, expected: str
+) -> None:
+    with duckdb.connect(str(tmp_path / "build.duckdb")) as connection:
+        load_survey_wave(connection, wave_files(tmp_path), OBSERVED)
+        before = raw_state(connection)
+        files = wave_files(tmp_path, EXPORT.splitlines(True)[0] + records)
+        with pytest.raises(LandingError) as error:
+            load_survey_wave(connection, files, OBSERVED)
+        after = raw_state(connection)
+    assert str(error.value).startswith(f"{files.export}, {expected}"), str(error.value)
+    assert after == before
+
+
+# Loads wave 2022, then wave 2023 with no room left to write: past the database file's size,
+# every write fails with EFBIG ("File too large"), as writes do on a full disk.
+FULL_DISK_LOAD = """
+import resource, signal, sys
+from pathlib import Path
+from barometre.database import connect
+from barometre.landing import discover_survey_waves
+from barometre.raw_store import load_survey_wave
+
+database = Path(sys.argv[1])
+first, second = discover_survey_waves(Path(sys.argv[2]))[:2]
+with connect(database) as connection:
+    load_survey_wave(connection, first, 'observed')
+    connection.execute("checkpoint")
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (database.stat().st_size, resource.RLIM_INFINITY))
+try:
+    with connect(database) as connection:
+        load_survey_wave(connection, second, 'observed')
+except Exception as error:
+    sys.exit(str(error))
+"""
+
+
+def test_a_full_disk_names_the_cause_and_the_wave_and_keeps_the_loaded_waves(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "build.duckdb"
+    first, second = discover_survey_waves(SAMPLE_LANDING)[:2]
+
+    load = subprocess.run(
+        [sys.executable, "-c", FULL_DISK_LOAD, str(database), str(SAMPLE_LANDING)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert load.returncode == 1, load.stdout + load.stderr
+    message = load.stderr.strip()
+    assert message.startswith(f"{second.export}: loading survey wave {second.wave} "), message
+    assert "File too large" in message
+    with duckdb.connect(str(database), read_only=True) as connection:
+        waves = connection.execute(
+            "select wave, count(*) from raw.survey_cells group by wave"
+        ).fetchall()
+        loads = connection.execute("select wave from raw.survey_loads").fetchall()
+    assert loads == [(first.wave,)]
+    export = read_csv_table(first.export)
+    kept_cells = len(export.records) * len(export.header)
+    assert waves == [(first.wave, kept_cells)], "the loaded wave is kept whole"

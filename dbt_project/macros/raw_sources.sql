@@ -20,7 +20,7 @@
             {%- do run_query(
                 'create table if not exists ' ~ source.schema ~ '.' ~ source.name
                 ~ " using parquet options (recursiveFileLookup 'true')"
-                ~ " location '" ~ root ~ '/' ~ source.name ~ "'"
+                ~ ' location ' ~ spark_literal(root ~ '/' ~ source.name)
             ) -%}
         {%- endfor -%}
     {%- endif -%}
