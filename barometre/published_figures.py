@@ -2,10 +2,11 @@
 
 The guard compares the build with the **current release**, mart by mart: every row of a wave
 the current release holds must come out of the build unchanged, unless the run revises that
-wave (``barometre run --revise WAVE``). New waves, new marts and new columns are additions,
-not changes. A wave gone from the build is a change (its rows would disappear). Because the
-baseline is the current release itself, `barometre rollback` also moves the guard: the next
-build is compared with the release made current.
+wave (``barometre run --revise WAVE``) or the wave is in fieldwork (``seeds/survey_waves.csv``:
+its figures are provisional until it is closed). New waves, new marts, new columns and new rows
+of a published wave are additions, not changes; a row gone is a change, and so is a whole wave
+gone. Because the baseline is the current release itself, `barometre rollback` also moves the
+guard: the next build is compared with the release made current.
 
 Each mart's rows are compared on every column but those it declares unguarded (a count of
 waves, which a new wave changes). A row belongs to every wave its wave columns name: a change
@@ -79,6 +80,8 @@ def compare_with_release(
     with connect(spill_dir=layout.build_db.parent / "guard.tmp") as connection:
         connection.execute(f"attach {sql_string(layout.build_db)} as build (read_only)")
         connection.execute(f"attach {sql_string(published)} as published (read_only)")
+        # a wave in fieldwork is provisional: its figures may change from one refresh to the next
+        revised_waves = tuple(sorted({*revised_waves, *_fieldwork_waves(connection)}))
         built_tables = set(table_names(connection, "build", PUBLISHED_SCHEMA))
         published_tables = set(table_names(connection, "published", PUBLISHED_SCHEMA))
         for mart in marts:
@@ -213,6 +216,13 @@ class _MartComparison:
             for name in names
             if name not in self.mart.keys and published[name] != rebuilt[name]
         }
+
+
+def _fieldwork_waves(connection: duckdb.DuckDBPyConnection) -> list[int]:
+    rows = connection.execute(
+        "select wave from build.codebook.survey_waves where status = 'fieldwork'"
+    ).fetchall()
+    return [wave for (wave,) in rows]
 
 
 def _sql_value(value: object) -> str:

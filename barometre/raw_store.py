@@ -145,16 +145,11 @@ def remove_survey_waves(connection: duckdb.DuckDBPyConnection, waves: list[int])
     """Drop waves gone from the landing from every raw survey table, in one transaction."""
     if not waves:
         return
-    connection.begin()
-    try:
+    with transaction(connection, f"removing survey wave(s) {', '.join(map(str, waves))}"):
         for table in RAW_TABLES:
             connection.execute(
                 f"delete from raw.{table} where list_contains(?, wave)", [list(waves)]
             )
-        connection.commit()
-    except BaseException:
-        connection.rollback()
-        raise
 
 
 def survey_waves_loaded(connection: duckdb.DuckDBPyConnection) -> list[int]:

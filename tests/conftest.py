@@ -244,22 +244,23 @@ def column_of(rows: list[list[str]], question_start: str) -> int:
     )
 
 
-def revised_sample(target: Path, published_db: Path) -> Path:
+def revised_sample(target: Path, published_db: Path, wave: int = 2023) -> Path:
     """The sample with one retained respondent's GDPR answer changed: same respondents and
-    groups, different figures (a revision of wave 2023)."""
+    groups, different figures (a revision of the wave)."""
     landing = copy_landing(SAMPLE_LANDING, target)
-    rows = read_export(landing / SAMPLE_EXPORT)
+    (export,) = (landing / "survey" / str(wave)).glob("results-*.csv")
+    rows = read_export(export)
     gdpr = column_of(rows, "Commençons par la protection de la vie privée")
     with duckdb.connect(str(published_db), read_only=True) as connection:
         retained = {
             str(r)
             for (r,) in connection.execute(
-                "select response_id from marts.respondents where wave = 2023"
+                "select response_id from marts.respondents where wave = ?", [wave]
             ).fetchall()
         }
     row = next(r for r in rows[1:] if r[0] in retained and r[gdpr] == "Oui, tout à fait")
     row[gdpr] = "Non, pas encore"
-    write_export(landing / SAMPLE_EXPORT, rows)
+    write_export(export, rows)
     return landing
 
 

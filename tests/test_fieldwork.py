@@ -19,6 +19,7 @@ from conftest import (
     copy_project,
     copy_warehouse,
     release_id_of,
+    revised_sample,
     run_pipeline,
     sha256,
 )
@@ -104,6 +105,22 @@ def test_the_check_keeps_the_reported_sizes_in_its_metadata(
     assert {row["wave"] for row in reported} == {int(WAVE)}
     total = {"wave": int(WAVE), "group_label": "Total", "n_built": 289, "n_expected": None}
     assert {**total, "wave_status": "fieldwork"} in reported
+
+
+def test_the_figures_of_a_wave_in_fieldwork_change_without_revise(
+    fieldwork: tuple[Path, PipelineRun], tmp_path: Path
+) -> None:
+    """New answers during fieldwork: the next refresh publishes them (the figures are
+    provisional), where a closed wave would need --revise."""
+    project, published = fieldwork
+    warehouse = copy_warehouse(published, tmp_path / "warehouse")
+    release = release_id_of(warehouse / "barometre.duckdb")
+    landing = revised_sample(tmp_path / "landing", warehouse / "barometre.duckdb", int(WAVE))
+
+    run = run_pipeline(landing, warehouse, project=project)
+
+    assert run.returncode == 0, run.output
+    assert release_id_of(warehouse / "barometre.duckdb") != release
 
 
 def test_closing_the_wave_without_its_sizes_blocks_the_next_release(
