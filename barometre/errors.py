@@ -18,7 +18,3 @@ class LandingError(BarometreError):
         self.path = path
         self.line = line
         self.problem = problem
-
-
-class QualityGateError(BarometreError):
-    """The built marts failed the quality gate: nothing was published."""

@@ -7,19 +7,19 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from barometre import settings
+from barometre import config
 
 # Everything of the repository a run reads, besides the landing folder.
 PROJECT_INPUTS = (
-    settings.DBT_PROJECT_DIR / "dbt_project.yml",
-    settings.DBT_PROJECT_DIR / "models",
-    settings.DBT_PROJECT_DIR / "macros",
-    settings.DBT_PROJECT_DIR / "tests",
-    settings.SEEDS_DIR,
-    settings.EXPECTATIONS_DIR,
-    settings.REPO_ROOT / "profiles.yml",
-    settings.REPO_ROOT / "barometre",
-    settings.REPO_ROOT / "orchestration",
+    config.DBT_PROJECT_DIR / "dbt_project.yml",
+    config.DBT_PROJECT_DIR / "models",
+    config.DBT_PROJECT_DIR / "macros",
+    config.DBT_PROJECT_DIR / "tests",
+    config.SEEDS_DIR,
+    config.EXPECTATIONS_DIR,
+    config.REPO_ROOT / "profiles.yml",
+    config.REPO_ROOT / "barometre",
+    config.REPO_ROOT / "orchestration",
 )
 _IGNORED_SUFFIXES = {".pyc"}
 
@@ -41,4 +41,4 @@ def tree_digest(roots: Iterable[Path], relative_to: Path) -> str:
 
 def project_digest() -> str:
     """The project's code, dbt project, seeds and expectations, as one digest."""
-    return tree_digest(PROJECT_INPUTS, settings.REPO_ROOT)
+    return tree_digest(PROJECT_INPUTS, config.REPO_ROOT)

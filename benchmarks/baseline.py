@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from barometre.database import sql_string
-from barometre.landing import REFERENCE_COLUMNS, discover_survey_waves
+from barometre.ingest.landing import REFERENCE_COLUMNS, discover_survey_waves
 
 DATABASE_NAME = "barometre_build"  # the compiled SQL names its relations in this catalog
 _COPIED_SCHEMAS = ("raw", "codebook")

@@ -23,7 +23,7 @@ from typing import Any
 
 import duckdb
 
-from barometre import settings
+from barometre import config
 from barometre.database import sql_string
 from benchmarks.baseline import baseline_script, latest_build_manifest, prepare_database
 from benchmarks.measure import Measurement, run_measured
@@ -88,7 +88,7 @@ def _checked(measurement: Measurement, what: str) -> Measurement:
 
 def _refresh(project: Path, landing: Path, warehouse: Path, name: str) -> dict[str, Any]:
     timings = warehouse.parent / f"{name}_timings.json"
-    command = [sys.executable, "-m", "barometre.cli", "run", "--landing", str(landing)]
+    command = [sys.executable, "-m", "orchestration.cli", "run", "--landing", str(landing)]
     command += ["--warehouse", str(warehouse), "--timings", str(timings)]
     measurement = _checked(run_measured(command, project, _environment(project)), name)
     steps = json.loads(timings.read_text(encoding="utf-8"))["steps"]
@@ -96,7 +96,7 @@ def _refresh(project: Path, landing: Path, warehouse: Path, name: str) -> dict[s
 
 
 def _baseline(project: Path, landing: Path, warehouse: Path, out_dir: Path) -> dict[str, Any]:
-    layout = settings.WarehouseLayout(warehouse)
+    layout = config.WarehouseLayout(warehouse)
     database = prepare_database(layout.build_db, out_dir)
     script = out_dir / "baseline.sql"
     script.write_text(
@@ -138,7 +138,7 @@ def _same_marts(database: Path, other: Path) -> bool:
 
 
 def _volumes(warehouse: Path) -> dict[str, int]:
-    with duckdb.connect(str(settings.WarehouseLayout(warehouse).build_db), True) as connection:
+    with duckdb.connect(str(config.WarehouseLayout(warehouse).build_db), True) as connection:
         survey, poll = connection.execute(
             "select (select count(*) from marts.respondents), "
             "(select count(*) from intermediate.int_poll_respondents)"
@@ -155,8 +155,8 @@ def benchmark_scale(factor: int, sample: Path, work: Path) -> dict[str, Any]:
     warehouse = folder / "warehouse"
     # dbt's one-off parse of the project copy for this warehouse (as any earlier run leaves
     # it), so that the refreshes find its manifest and partial parse state
-    parse = [sys.executable, "-c", "import orchestration.dbt"]
-    warehouse_env = {settings.WAREHOUSE_ENV: str(warehouse)}
+    parse = [sys.executable, "-c", "import orchestration.dbt.assets"]
+    warehouse_env = {config.WAREHOUSE_ENV: str(warehouse)}
     setup = _checked(
         run_measured(parse, project, {**_environment(project), **warehouse_env}), "dbt parse"
     )

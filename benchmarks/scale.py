@@ -17,10 +17,10 @@ from pathlib import Path
 import pandas as pd
 import pyreadstat
 
-from barometre import settings
-from barometre.landing import REFERENCE_FILE_NAME, read_csv_table
-from barometre.poll import POLL_WAVES_SEED, read_wave_settings
-from barometre.samples import write_sample_landing
+from barometre import config
+from barometre.ingest.landing import REFERENCE_FILE_NAME, read_csv_table
+from barometre.ingest.poll_file import POLL_WAVES_SEED, read_wave_settings
+from barometre.synthetic.landing import write_sample_landing
 
 # Seed columns holding a number of respondents, multiplied with the landing's rows.
 SIZE_COLUMNS = {"expected_sample_sizes.csv": "n_respondents", POLL_WAVES_SEED: "n_expected"}
@@ -78,7 +78,7 @@ def _scale_survey_wave(export: Path, reference: Path, target: Path, factor: int)
 
 def _structure_name_column(header: list[str]) -> int:
     """The export's "nom de votre structure/collectivité" column, found through the codebook."""
-    with open(settings.SEEDS_DIR / "question_crosswalk.csv", encoding="utf-8") as handle:
+    with open(config.SEEDS_DIR / "question_crosswalk.csv", encoding="utf-8") as handle:
         texts = {
             r["question_text"]
             for r in csv.DictReader(handle)
@@ -145,9 +145,9 @@ def _scale_sav(source: Path, target: Path, id_variable: str, factor: int) -> Non
 def copy_project(out_dir: Path, factor: int) -> Path:
     """A copy of the project whose size seeds expect `factor` times the sample's respondents."""
     for part in PROJECT_PARTS:
-        shutil.copytree(settings.REPO_ROOT / part, out_dir / part, ignore=_COPY_IGNORED)
+        shutil.copytree(config.REPO_ROOT / part, out_dir / part, ignore=_COPY_IGNORED)
     for name in PROJECT_FILES:
-        shutil.copy2(settings.REPO_ROOT / name, out_dir / name)
+        shutil.copy2(config.REPO_ROOT / name, out_dir / name)
     for seed, column in SIZE_COLUMNS.items():
         path = out_dir / "seeds" / seed
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)

@@ -2,12 +2,13 @@
 the landing folder."""
 
 import hashlib
+from pathlib import Path
 
 import dagster as dg
 
-from barometre import settings
-from barometre.landing import wave_folder_years
+from barometre.ingest.landing import wave_folder_years
 from orchestration.partitions import SURVEY_WAVES, every_wave_tags, new_waves
+from orchestration.resources import BarometreSettings
 
 # Every asset and check; a run is the same as `barometre run`.
 refresh_job = dg.define_asset_job("refresh_warehouse", selection=dg.AssetSelection.all())
@@ -28,9 +29,8 @@ def fieldwork_daily_refresh(context: dg.ScheduleEvaluationContext) -> dg.RunRequ
     return dg.RunRequest(tags=every_wave_tags(waves))
 
 
-def landing_fingerprint() -> str:
+def landing_fingerprint(landing: Path) -> str:
     """Name, size and modification time of every file of the landing's survey/ and poll/."""
-    landing = settings.landing_dir()
     digest = hashlib.sha256()
     for folder in ("survey", "poll"):
         for path in sorted((landing / folder).rglob("*")):
@@ -45,14 +45,16 @@ def landing_fingerprint() -> str:
 @dg.sensor(
     job=refresh_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED
 )
-def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
+def landing_sensor(
+    context: dg.SensorEvaluationContext, barometre: BarometreSettings
+) -> dg.SensorResult:
     """Starts a refresh when an export lands in, or changes in, or leaves the landing folder; a
     new wave folder becomes a new survey_wave partition first, and a wave folder gone is no
     longer one (the refresh removes it from raw, or refuses when it is published)."""
-    fingerprint = landing_fingerprint()
+    fingerprint = landing_fingerprint(barometre.landing)
     if fingerprint == context.cursor:
         return dg.SensorResult(skip_reason="nothing new in the landing folder")
-    in_landing = wave_folder_years(settings.landing_dir())
+    in_landing = wave_folder_years(barometre.landing)
     known = context.instance.get_dynamic_partitions(SURVEY_WAVES.name)
     added = new_waves(context.instance, in_landing)
     gone = sorted(set(known) - {str(wave) for wave in in_landing})

@@ -2,12 +2,13 @@
 
 import dagster as dg
 
-from orchestration.assets import published_warehouse, raw_survey_exports
 from orchestration.automation import fieldwork_daily_refresh, landing_sensor, refresh_job
-from orchestration.checks import quality_gate
-from orchestration.dbt import barometre_dbt_models, dbt_resource
-from orchestration.poll_assets import raw_poll_exports
+from orchestration.dbt.assets import barometre_dbt_models
+from orchestration.dbt.resources import dbt_resource
+from orchestration.gate import quality_gate
 from orchestration.progress import progress_logger
+from orchestration.raw import raw_poll_exports, raw_survey_exports
+from orchestration.release import published_warehouse
 from orchestration.resources import BarometreSettings
 
 defs = dg.Definitions(

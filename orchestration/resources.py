@@ -1,4 +1,5 @@
-"""The settings every asset needs: where the landing folder and the warehouse are."""
+"""The settings every asset needs (folders, revised waves, releases kept, engine), and what the
+assets share: the build database's pool and the raw tables' specs."""
 
 from contextlib import AbstractContextManager
 from logging import Logger
@@ -6,8 +7,9 @@ from pathlib import Path
 
 import dagster as dg
 
-from barometre import settings
-from barometre.run_lock import warehouse_run_lock
+from barometre import config
+from barometre.release.publish import DEFAULT_KEEP_RELEASES
+from barometre.release.run_lock import warehouse_run_lock
 
 # Every asset and check reads or writes the build database, and DuckDB lets one process write
 # it with no other process reading it: they all share this pool, limited to one step at a time
@@ -16,28 +18,29 @@ BUILD_DB_POOL = "barometre_duckdb"
 
 
 class BarometreSettings(dg.ConfigurableResource):
-    """Landing folder (read only) and warehouse folder; defaults come from the CLI's environment."""
+    """The run's settings. `barometre run` sets them from its options (run config); without it
+    (`dagster dev`, a schedule, a sensor) the folders come from BAROMETRE_LANDING and
+    BAROMETRE_WAREHOUSE, else the bundled sample and ./warehouse."""
 
     landing_dir: str = ""
     warehouse_dir: str = ""
+    revise: list[int] = []  # waves whose published figures the run may change (--revise)
+    keep_releases: int = DEFAULT_KEEP_RELEASES
+    engine: str = config.ENGINES[0]
 
     @property
     def landing(self) -> Path:
-        return Path(self.landing_dir).resolve() if self.landing_dir else settings.landing_dir()
+        return Path(self.landing_dir).resolve() if self.landing_dir else config.default_landing()
 
     @property
-    def engine(self) -> str:
-        return settings.engine()
+    def layout(self) -> config.WarehouseLayout:
+        if self.warehouse_dir:
+            return config.WarehouseLayout(Path(self.warehouse_dir).resolve())
+        return config.default_warehouse()
 
     @property
     def revised_waves(self) -> tuple[int, ...]:
-        return settings.revised_waves()
-
-    @property
-    def layout(self) -> settings.WarehouseLayout:
-        if self.warehouse_dir:
-            return settings.WarehouseLayout(Path(self.warehouse_dir).resolve())
-        return settings.warehouse()
+        return tuple(sorted(self.revise))
 
     def run_lock(self, log: Logger) -> AbstractContextManager[None]:
         """The warehouse's run lock, held by a step for its duration (already held, in process,

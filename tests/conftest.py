@@ -75,7 +75,7 @@ def run_pipeline(
 def pipeline_command(landing: Path | None, warehouse: Path, *options: str) -> list[str]:
     """`barometre run` as run_pipeline starts it (for a test that starts it by itself)."""
     landing_option = ["--landing", str(landing)] if landing is not None else []
-    return [sys.executable, "-m", "barometre.cli", "run", *landing_option] + [
+    return [sys.executable, "-m", "orchestration.cli", "run", *landing_option] + [
         "--warehouse",
         str(warehouse),
         *options,

@@ -17,7 +17,10 @@ from orchestration.resources import BarometreSettings
 
 
 def evaluate(cursor: str | None, instance: dg.DagsterInstance) -> dg.SensorResult:
-    result = landing_sensor(dg.build_sensor_context(cursor=cursor, instance=instance))
+    context = dg.build_sensor_context(
+        cursor=cursor, instance=instance, resources={"barometre": BarometreSettings()}
+    )
+    result = landing_sensor(context)
     for request in result.dynamic_partitions_requests or []:
         # what the sensor daemon does with the request
         if isinstance(request, dg.AddDynamicPartitionsRequest):

@@ -7,12 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from barometre import settings
+from barometre import config
 from benchmarks.run import STAGES
 
 
 def _seed_total(name: str, column: str, **where: str) -> int:
-    with open(settings.SEEDS_DIR / name, encoding="utf-8", newline="") as handle:
+    with open(config.SEEDS_DIR / name, encoding="utf-8", newline="") as handle:
         rows = csv.DictReader(handle)
         return sum(int(r[column]) for r in rows if all(r[k] == v for k, v in where.items()))
 
@@ -22,7 +22,7 @@ def test_the_benchmark_reports_every_stage_at_scale_2(tmp_path: Path) -> None:
     completed = subprocess.run(
         [sys.executable, "-m", "benchmarks.run", "--scales", "2", "--work", str(tmp_path)]
         + ["--json", str(report_path)],
-        cwd=settings.REPO_ROOT,
+        cwd=config.REPO_ROOT,
         capture_output=True,
         text=True,
         timeout=1200,
@@ -45,4 +45,4 @@ def test_the_benchmark_reports_every_stage_at_scale_2(tmp_path: Path) -> None:
     assert no_op["stages"]["total"]["wall_s"] > 0
     assert result["baseline"]["same_marts_as_pipeline"] is True
     assert result["ratio_pipeline_to_baseline"] > 0
-    assert not list(settings.REPO_ROOT.glob("scale_*")), "generated folders stay out of the repo"
+    assert not list(config.REPO_ROOT.glob("scale_*")), "generated folders stay out of the repo"

@@ -7,7 +7,7 @@ import json
 
 import dagster as dg
 
-from orchestration.dbt import DBT_PROJECT, BarometreDbtTranslator
+from orchestration.dbt.assets import DBT_PROJECT, BarometreDbtTranslator
 
 
 def _model(name: str) -> dict:

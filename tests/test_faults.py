@@ -66,7 +66,7 @@ def test_a_run_killed_during_a_stage_leaves_a_whole_release_and_recovers(
     warehouse = copy_warehouse(sample_run, tmp_path / "warehouse")
     first_release = release_id_of(warehouse / "barometre.duckdb")
     landing = revised_sample(tmp_path / "landing", warehouse / "barometre.duckdb")
-    command = [sys.executable, "-m", "barometre.cli", "run", "--landing", str(landing)]
+    command = [sys.executable, "-m", "orchestration.cli", "run", "--landing", str(landing)]
     command += ["--warehouse", str(warehouse), "--revise", "2023"]
 
     returncode = kill_when(command, STAGE_MARKERS[stage])

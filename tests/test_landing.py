@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from barometre.errors import LandingError
-from barometre.landing import (
+from barometre.ingest.landing import (
     discover_survey_waves,
     read_csv_table,
     read_reference_table,

@@ -19,7 +19,7 @@ from conftest import (
     sha256,
 )
 
-from barometre import settings
+from barometre import config
 
 EXPORT = Path("survey/2023/results-survey-sample.csv")
 
@@ -41,7 +41,7 @@ def test_publishes_the_marts(sample_run: PipelineRun) -> None:
             name
             for (name,) in connection.execute("select schema_name from duckdb_schemas()").fetchall()
         }
-    manifest = settings.WarehouseLayout(sample_run.warehouse).dbt_dir / "manifest.json"
+    manifest = config.WarehouseLayout(sample_run.warehouse).dbt_artifacts_dir / "manifest.json"
     marts = {
         node["name"]
         for node in json.loads(manifest.read_text(encoding="utf-8"))["nodes"].values()

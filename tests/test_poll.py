@@ -23,14 +23,11 @@ from conftest import (
 )
 
 from barometre.errors import LandingError
-from barometre.landing import OBSERVED
-from barometre.poll import (
-    PollWaveSettings,
-    discover_poll_waves,
-    load_poll_waves,
-    read_wave_settings,
-)
-from barometre.sample_poll import generate_sample_polls, rake
+from barometre.ingest.landing import OBSERVED
+from barometre.ingest.poll_file import PollWaveSettings, read_wave_settings
+from barometre.ingest.poll_loader import discover_poll_waves, load_poll_waves
+from barometre.synthetic.poll import generate_sample_polls
+from barometre.synthetic.poll_respondents import rake
 
 SEEDS = REPO_ROOT / "seeds"
 POLL_DOC = REPO_ROOT / "docs" / "poll.md"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from barometre.privacy import scan_mart
+from barometre.quality.privacy import scan_marts
 
 FREE_TEXT = "Nous travaillons avec le syndicat mixte depuis 2019"
 
@@ -47,13 +47,13 @@ def build_database(path: Path, published_labels: list[str]) -> Path:
 
 def test_questionnaire_labels_are_not_leaks(tmp_path: Path) -> None:
     database = build_database(tmp_path / "build.duckdb", ["Oui, tout à fait", "Non", "Total"])
-    assert scan_mart(database, "results") == []
+    assert scan_marts(database, ["results"])["results"] == []
 
 
 def test_a_hexadecimal_key_is_not_a_phone_number(tmp_path: Path) -> None:
     keys = ["5e3fa0612345678b9c0d1e2f3a4b5c6d", "0612345678abcdef0123456789abcdef"]
     database = build_database(tmp_path / "build.duckdb", keys)
-    assert scan_mart(database, "results") == []
+    assert scan_marts(database, ["results"])["results"] == []
 
 
 def test_personal_values_emails_phones_and_embedded_free_text_are_found(tmp_path: Path) -> None:
@@ -66,7 +66,7 @@ def test_personal_values_emails_phones_and_embedded_free_text_are_found(tmp_path
     ]
     database = build_database(tmp_path / "build.duckdb", ["Oui, tout à fait", *leaks])
 
-    findings = scan_mart(database, "results")
+    findings = scan_marts(database, ["results"])["results"]
 
     assert sorted(f.reason for f in findings) == [
         "contains the text of a personal column",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from barometre.quality import load_suite_definition, render_data_docs, validate_frame
+from barometre.quality.expectations import load_suite_definition, render_data_docs, validate_frame
 
 
 def results_frame(**overrides: object) -> pd.DataFrame:

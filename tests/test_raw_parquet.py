@@ -10,8 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from barometre.raw_parquet import SCHEMA_FILE, write_raw_parquet
-from orchestration.dbt import ensure_manifest
+from barometre.ingest.raw_parquet import SCHEMA_FILE, write_raw_parquet
+from orchestration.dbt.assets import ensure_manifest
 
 TABLES = ("loads", "answers", "empty")
 

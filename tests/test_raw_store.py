@@ -11,8 +11,13 @@ import pytest
 from conftest import SAMPLE_LANDING
 
 from barometre.errors import LandingError
-from barometre.landing import OBSERVED, SurveyWaveFiles, discover_survey_waves, read_csv_table
-from barometre.raw_store import load_survey_wave
+from barometre.ingest.landing import (
+    OBSERVED,
+    SurveyWaveFiles,
+    discover_survey_waves,
+    read_csv_table,
+)
+from barometre.ingest.survey_loader import load_survey_wave
 
 EXPORT = "ID de la réponse,Question ? \u00a0,Liste [Oui]\n5,Oui,N/A\n6,,Oui\n"
 REFERENCE = (
@@ -167,8 +172,8 @@ FULL_DISK_LOAD = """
 import resource, signal, sys
 from pathlib import Path
 from barometre.database import connect
-from barometre.landing import discover_survey_waves
-from barometre.raw_store import load_survey_wave
+from barometre.ingest.landing import discover_survey_waves
+from barometre.ingest.survey_loader import load_survey_wave
 
 database = Path(sys.argv[1])
 first, second = discover_survey_waves(Path(sys.argv[2]))[:2]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from barometre.publish import DOCS_FOLDER, DOCS_INDEX
+from barometre.release.publish import DOCS_FOLDER, DOCS_INDEX
 
 
 def test_the_published_release_holds_the_dbt_docs_of_its_marts(sample_run) -> None:

@@ -94,8 +94,8 @@ def test_a_publication_started_alone_names_the_checks_that_failed(
     monkeypatch.setenv("BAROMETRE_LANDING", str(SAMPLE_LANDING))
     import dagster as dg
 
-    from orchestration.checks import GATE_CHECKS
     from orchestration.definitions import defs
+    from orchestration.gate import GATE_CHECKS
 
     job = defs.resolve_implicit_global_asset_job_def()
     gate = job.get_subset(

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 from conftest import REPO_ROOT, SAMPLE_LANDING, readme_example, run_pipeline
 
-from barometre.settings import SYNTHETIC_MARKER
+from barometre.config import SYNTHETIC_MARKER
 
 # Marts whose `wave` is a poll wave (the landing's poll/ folder), not a survey wave.
 POLL_MARTS = {"poll_results", "public_opinion"}

@@ -38,7 +38,7 @@ print(*state(duckdb.connect(sys.argv[1], read_only=True)), flush=True)
 
 def cli(*arguments: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "barometre.cli", *arguments],
+        [sys.executable, "-m", "orchestration.cli", *arguments],
         capture_output=True,
         text=True,
         env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},

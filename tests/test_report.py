@@ -21,7 +21,7 @@ import pytest
 from conftest import PipelineRun
 from PIL import Image
 
-from barometre.report import build_report
+from barometre.report.site import build_report
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -130,7 +130,7 @@ def report(sample_run: PipelineRun, tmp_path_factory: pytest.TempPathFactory) ->
     """The report written by the CLI, as a user would."""
     out = tmp_path_factory.mktemp("report") / "site"
     completed = subprocess.run(
-        [sys.executable, "-m", "barometre.cli", "report"]
+        [sys.executable, "-m", "orchestration.cli", "report"]
         + ["--warehouse", str(sample_run.warehouse), "--out", str(out)],
         capture_output=True,
         text=True,
@@ -144,7 +144,7 @@ def report(sample_run: PipelineRun, tmp_path_factory: pytest.TempPathFactory) ->
 
 def test_report_without_a_release_fails_clearly(tmp_path: Path) -> None:
     completed = subprocess.run(
-        [sys.executable, "-m", "barometre.cli", "report", "--warehouse", str(tmp_path)],
+        [sys.executable, "-m", "orchestration.cli", "report", "--warehouse", str(tmp_path)],
         capture_output=True,
         text=True,
         timeout=120,

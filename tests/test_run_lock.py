@@ -19,13 +19,13 @@ from conftest import (
     sha256,
 )
 
-from barometre.run_lock import warehouse_run_lock
+from barometre.release.run_lock import warehouse_run_lock
 
 # Another process holding the warehouse's run lock until its standard input is closed.
 HOLDER = """
 import sys
 from pathlib import Path
-from barometre.run_lock import warehouse_run_lock
+from barometre.release.run_lock import warehouse_run_lock
 
 with warehouse_run_lock(Path(sys.argv[1])):
     print("holding", flush=True)
@@ -108,7 +108,7 @@ def test_the_lock_is_reentrant_within_a_process_and_released_at_the_outer_end(
     probe = [
         sys.executable,
         "-c",
-        "import sys; from pathlib import Path; from barometre.run_lock import "
+        "import sys; from pathlib import Path; from barometre.release.run_lock import "
         "warehouse_run_lock as lock\nwith lock(Path(sys.argv[1]), wait=0): pass",
         str(tmp_path),
     ]

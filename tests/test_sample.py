@@ -1,4 +1,4 @@
-"""Checks on the SYNTHETIC sample landing folder written by barometre.sample.
+"""Checks on the SYNTHETIC sample landing folder written by barometre.synthetic.survey_2023.
 
 The cleaning rules of the methodology note (§2-3) are re-implemented here with the csv module
 only, independently of the pipeline, so the sample's composition is checked on its own.
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import PUBLISHED_2023_GROUP_SIZES
 
-from barometre.sample import generate_sample_landing
+from barometre.synthetic.survey_2023 import generate_sample_landing
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEEDS = REPO_ROOT / "seeds"
@@ -122,7 +122,7 @@ def test_generation_is_deterministic_and_matches_committed_sample(
     for relative in (EXPORT, REFERENCE):
         fresh = (landing / relative).read_bytes()
         assert fresh == (tmp_path / relative).read_bytes()
-        # A failure here means the generator changed: rerun `python -m barometre.sample`.
+        # A failure here means the generator changed: rerun `barometre sample sample_landing`.
         assert fresh == (COMMITTED / relative).read_bytes(), f"sample_landing/{relative} drifted"
 
 

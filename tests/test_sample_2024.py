@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 from conftest import REPO_ROOT, SAMPLE_LANDING, PipelineRun
 
-from barometre.sample_calibrated import generate_wave
+from barometre.synthetic.survey_calibrated import generate_wave
 
 SEEDS = REPO_ROOT / "seeds"
 FIGURES = SEEDS / "survey_report_figures.csv"

@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 from conftest import REAL_LANDING_2023, SAMPLE_LANDING, PipelineRun, run_pipeline
 
-from barometre import settings
-from barometre.poll import POLL_RAW_TABLES
-from barometre.raw_store import RAW_TABLES
+from barometre import config
+from barometre.ingest.poll_loader import POLL_RAW_TABLES
+from barometre.ingest.survey_loader import RAW_TABLES
 
 pytest.importorskip("pyspark", reason="Spark is an optional extra: pip install '.[spark]'")
 
@@ -84,7 +84,7 @@ def same_value(expected: object, actual: object) -> bool:
 
 def assert_same_marts(duckdb_run: PipelineRun, spark_run: PipelineRun) -> None:
     # the manifest the Spark run's definitions were loaded from
-    manifest = settings.WarehouseLayout(spark_run.warehouse).dbt_dir / "manifest.json"
+    manifest = config.WarehouseLayout(spark_run.warehouse).dbt_artifacts_dir / "manifest.json"
     marts = published_marts(manifest)
     assert marts, f"no mart model in {manifest}"
     for table in marts:

@@ -1,5 +1,5 @@
 {#- The raw sources on Spark: tables over the raw layer's Parquet folders, one per raw table
-    (barometre/raw_parquet.py writes them, one sub-folder per wave). Run at the start of every
+    (barometre/ingest/raw_parquet.py writes them, one sub-folder per wave). Run at the start of every
     dbt invocation (on-run-start). -#}
 {% macro register_raw_sources() -%}
     {{ return(adapter.dispatch('register_raw_sources', 'barometre')()) }}

@@ -1,0 +1,1 @@
+"""The raw layer: the landing folder read strictly and loaded as it is (surveys, polls, Parquet)."""

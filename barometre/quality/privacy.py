@@ -1,0 +1,126 @@
+"""The personal-data scan: nothing from a personal or free-text column may be published.
+
+Every text column of every mart is compared with the values of the raw layer's personal,
+free-text and upload columns (and the structure names of the reference files), and searched
+for e-mail addresses and phone numbers. The questionnaire's own wording (codebook) is not
+respondent text and is left out, as are values shorter than four characters ("Oui", "1").
+Findings are reported masked, so the logs do not leak what the scan protects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from barometre.database import connect
+
+EMAIL_PATTERN = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.]+"
+# Letters bound a number as digits do: a hexadecimal key (respondent_key) holds runs like
+# a0612345678b, which are no phone number (at 20,000 keys some do).
+PHONE_PATTERN = r"(^|[^0-9A-Za-z])(\+33 ?|0)[1-9]([ .-]?[0-9]{2}){4}([^0-9A-Za-z]|$)"
+MIN_LENGTH = 4
+MIN_EMBEDDED_LENGTH = 12  # a shorter text inside a published label may be a coincidence
+
+_PERSONAL_VALUES = r"""
+with personal as (
+    select {normalise} as value
+    from raw.survey_cells as cells
+    inner join staging.stg_limesurvey__columns as columns
+        on cells.wave = columns.wave and cells.column_position = columns.column_position
+    where columns.column_kind in ('personal', 'free_text', 'upload')
+    union
+    select {normalise_name} as value from raw.respondents_reference
+),
+vocabulary as (
+    select question_text as value from codebook.question_crosswalk
+    union select item_label from codebook.survey_question_items
+    union select answer_label from codebook.answer_crosswalk
+)
+select distinct value from personal
+where length(value) >= {min_length} and value <> 'N/A'
+    -- words of the questionnaire itself, typed back by a respondent ("prestataire
+    -- informatique" for "Un prestataire informatique"), reveal nothing of them
+    and not exists (
+        select 1 from vocabulary where contains(vocabulary.value, personal.value)
+    )
+"""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Personal data found in a published column (value masked)."""
+
+    table: str
+    column: str
+    masked_value: str
+    reason: str
+
+    def describe(self) -> str:
+        return f"marts.{self.table}.{self.column}: {self.reason} ({self.masked_value})"
+
+
+def _normalised(column: str) -> str:
+    return rf"trim(regexp_replace({column}, '[\s\x{{00A0}}\x{{202F}}]+', ' ', 'g'))"
+
+
+def scan_marts(database: Path, tables: Sequence[str]) -> dict[str, list[Finding]]:
+    """Look for personal data in every text column of these marts; the personal values are
+    gathered from the raw layer once for them all."""
+    personal = _PERSONAL_VALUES.format(
+        normalise=_normalised("cells.cell_value"),
+        normalise_name=_normalised("structure_name"),
+        min_length=MIN_LENGTH,
+    )
+    findings: dict[str, list[Finding]] = {table: [] for table in tables}
+    with connect(database, read_only=True) as connection:
+        connection.execute(f"create temp table personal_values as {personal}")
+        for table in tables:
+            columns = connection.execute(
+                "select column_name from duckdb_columns() where schema_name = 'marts' "
+                "and table_name = ? and data_type = 'VARCHAR' order by column_index",
+                [table],
+            ).fetchall()
+            for (column,) in columns:
+                findings[table] += _scan_column(connection, table, column)
+    return findings
+
+
+def _scan_column(connection: duckdb.DuckDBPyConnection, table: str, column: str) -> list[Finding]:
+    rows = connection.execute(
+        f"""
+        with published as (
+            select distinct {_normalised(f'"{column}"')} as value
+            from marts."{table}" where "{column}" is not null
+        )
+        select
+            value,
+            case
+                when value in (select value from personal_values) then 'value of a personal column'
+                when regexp_matches(value, '{EMAIL_PATTERN}') then 'e-mail address'
+                when regexp_matches(value, '{PHONE_PATTERN}') then 'phone number'
+                else 'contains the text of a personal column'
+            end as reason
+        from published
+        where value in (select value from personal_values)
+            or regexp_matches(value, '{EMAIL_PATTERN}')
+            or regexp_matches(value, '{PHONE_PATTERN}')
+            or exists (
+                select 1 from personal_values as p
+                where length(p.value) >= {MIN_EMBEDDED_LENGTH}
+                    and contains(published.value, p.value)
+                    and published.value <> p.value
+                    and published.value not in (
+                        select question_text from codebook.question_crosswalk
+                        where question_text is not null
+                    )
+            )
+        """
+    ).fetchall()
+    return [Finding(table, column, _mask(value), reason) for value, reason in rows]
+
+
+def _mask(value: str) -> str:
+    return f"{value[:2]}…{len(value)} characters"

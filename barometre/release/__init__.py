@@ -1,0 +1,1 @@
+"""Releases: publication, rollback, the run lock, the no-op check and Spark builds brought back."""

@@ -1,0 +1,377 @@
+"""Publication: write-audit-publish with releases that can be listed and rolled back.
+
+Each publication writes a release folder under ``<warehouse>/releases/<release id>/``: a
+read-only DuckDB file holding the audited marts, one Parquet file per mart, and
+``release.json``. The folder is built under a temporary name and renamed into place; then the
+switch makes it current, each step an atomic rename:
+
+- ``<warehouse>/barometre.duckdb``, the file BI tools open, becomes a hard link to the
+  release's database file, so a reader holding the old file open keeps its snapshot;
+- ``<warehouse>/current`` becomes a symbolic link to the release folder (Parquet readers).
+
+A process killed at any point leaves the previous release current and complete; its
+temporary files are cleared by the next publication.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from barometre import __version__
+from barometre.config import WarehouseLayout
+from barometre.database import connect, sql_string
+from barometre.errors import BarometreError
+from barometre.fingerprint import schema_fingerprint, table_names
+from barometre.ingest.landing import ORIGIN_NOTES, single_origin
+from barometre.quality.gate_verdict import AuditedBuild, verify_verdict
+
+PUBLISHED_SCHEMA = "marts"
+RELEASE_FILE = "release.json"
+DOCS_FOLDER = "docs"  # the dbt docs site: <release>/docs/index.html
+DOCS_INDEX = "index.html"
+DEFAULT_KEEP_RELEASES = 5
+
+
+@dataclass(frozen=True)
+class Release:
+    """A published release, as described by its release.json."""
+
+    release_id: str
+    fingerprint: str
+    published_at: str
+    waves: list[int]
+    row_counts: dict[str, int]
+    revised_waves: list[int]
+    # what the data is when it is not the Observatoire's (the bundled synthetic sample)
+    data_note: str = ""
+    origin: str = ""  # "observed" or "synthetic": a release never mixes them
+    inputs: list[dict[str, Any]] = field(default_factory=list)  # ReleaseInput, as dicts
+
+    @classmethod
+    def read(cls, folder: Path) -> Release:
+        data = json.loads((folder / RELEASE_FILE).read_text(encoding="utf-8"))
+        return cls(**{name: data[name] for name in cls.__dataclass_fields__ if name in data})
+
+    def waves_of(self, kind: str) -> list[int]:
+        """The survey or poll waves the release holds."""
+        if kind == "survey":
+            return self.waves
+        return sorted({i["wave"] for i in self.inputs if i["kind"].startswith(kind)})
+
+
+@dataclass(frozen=True)
+class ReleaseInput:
+    """One landing file a release was built from."""
+
+    wave: int
+    kind: str  # survey_export, survey_reference or poll_export
+    file_name: str
+    sha256: str
+    bytes: int
+    records: int
+    origin: str
+
+
+@dataclass(frozen=True)
+class TableDescription:
+    """What the dbt docs say of a mart: written into the published file (COMMENT ON) so BI
+    tools show it."""
+
+    description: str
+    columns: dict[str, str]
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """What publication did: "published" a new release, or found the marts "unchanged"."""
+
+    status: str
+    release: Release
+
+
+def current_release_database(layout: WarehouseLayout) -> Path | None:
+    """The current release's database file (what the published-figures guard compares with)."""
+    path = layout.current_release_link / layout.published_db.name
+    return path if path.is_file() else None
+
+
+def current_release(layout: WarehouseLayout) -> Release | None:
+    """The release BI tools see now, or None before the first publication."""
+    if not (layout.current_release_link / RELEASE_FILE).exists():
+        return None
+    return Release.read(layout.current_release_link)
+
+
+def list_releases(layout: WarehouseLayout) -> list[Release]:
+    """Every kept release, oldest first."""
+    folders = (
+        sorted(layout.releases_dir.glob("*/" + RELEASE_FILE))
+        if layout.releases_dir.exists()
+        else []
+    )
+    return sorted((Release.read(f.parent) for f in folders), key=lambda r: r.published_at)
+
+
+def publish_marts(
+    layout: WarehouseLayout,
+    required_checks: Sequence[str],
+    revised_waves: tuple[int, ...] = (),
+    keep: int = DEFAULT_KEEP_RELEASES,
+    descriptions: Mapping[str, TableDescription] | None = None,
+    write_docs: Callable[[Path], None] | None = None,
+) -> PublishResult:
+    """Publish the build database's marts as a new release unless the current one holds them.
+
+    Only a build whose quality-gate verdict holds every one of `required_checks`, all passed,
+    is published (write-audit-publish, enforced here whoever starts the publication); a build
+    whose inputs mix observed and synthetic data never is.
+
+    `write_docs(folder)` writes the release's documentation site into `folder`; it runs once the
+    build database is closed here, so it may open it (dbt does).
+    """
+    _remove_stale_temporaries(layout)
+    layout.releases_dir.mkdir(parents=True, exist_ok=True)
+    with connect(spill_dir=layout.build_db.parent / "publish.tmp") as connection:
+        connection.execute(f"attach {sql_string(layout.build_db)} as build (read_only)")
+        fingerprint = schema_fingerprint(connection, "build", PUBLISHED_SCHEMA)
+        current = current_release(layout)
+        if current is not None and current.fingerprint == fingerprint:
+            return PublishResult("unchanged", current)
+        baseline = current.release_id if current else None
+        audited = AuditedBuild.of(connection, "build", baseline, revised_waves)
+        verify_verdict(layout, audited, required_checks)
+        inputs = _release_inputs(connection)
+        origin = single_origin({i.origin for i in inputs}, f"the build database {layout.build_db}")
+        waves = sorted({i.wave for i in inputs if i.kind.startswith("survey")})
+        tables = table_names(connection, "build", PUBLISHED_SCHEMA)
+        release = Release(
+            release_id=_new_release_id(layout, waves),
+            fingerprint=fingerprint,
+            published_at=datetime.now(UTC).isoformat(timespec="microseconds"),
+            waves=waves,
+            row_counts=_row_counts(connection, tables),
+            revised_waves=sorted(revised_waves),
+            data_note=ORIGIN_NOTES.get(origin, ""),
+            origin=origin,
+            inputs=[asdict(i) for i in inputs],
+        )
+        staging = layout.releases_dir / f".tmp-{release.release_id}-{os.getpid()}"
+        staging.mkdir()
+        _write_release(connection, staging, tables, release, descriptions or {})
+    if write_docs is not None:
+        _write_docs(write_docs, staging / DOCS_FOLDER, release)
+    os.replace(staging, layout.releases_dir / release.release_id)
+    _fsync(layout.releases_dir)
+    switch_to(layout, release.release_id)
+    prune_releases(layout, keep)
+    return PublishResult("published", release)
+
+
+def switch_to(layout: WarehouseLayout, release_id: str) -> Release:
+    """Make a kept release current: two atomic renames, database file first."""
+    folder = layout.releases_dir / release_id
+    if not (folder / RELEASE_FILE).exists():
+        known = ", ".join(r.release_id for r in list_releases(layout)) or "none"
+        raise BarometreError(f"no release {release_id!r} in {layout.releases_dir} (kept: {known})")
+    release = Release.read(folder)
+    link = layout.root / f".{layout.published_db.name}.{os.getpid()}.tmp"
+    os.link(folder / layout.published_db.name, link)
+    os.replace(link, layout.published_db)
+    pointer = layout.root / f".current.{os.getpid()}.tmp"
+    os.symlink(Path("releases") / release_id, pointer)
+    os.replace(pointer, layout.current_release_link)
+    _fsync(layout.root)
+    return release
+
+
+def prune_releases(layout: WarehouseLayout, keep: int) -> list[str]:
+    """Delete all but the `keep` newest releases; the current one is always kept."""
+    current = current_release(layout)
+    releases = list_releases(layout)
+    doomed = [
+        r.release_id
+        for r in releases[: max(len(releases) - keep, 0)]
+        if current is None or r.release_id != current.release_id
+    ]
+    for release_id in doomed:
+        shutil.rmtree(layout.releases_dir / release_id)
+    return doomed
+
+
+def _write_release(
+    connection: duckdb.DuckDBPyConnection,
+    folder: Path,
+    tables: list[str],
+    release: Release,
+    descriptions: Mapping[str, TableDescription],
+) -> None:
+    database = folder / "barometre.duckdb"
+    (folder / "parquet").mkdir()
+    # an older storage format, so that BI drivers and CLIs bundling DuckDB 1.x can open the file
+    connection.execute(f"attach {sql_string(database)} as release (storage_version 'v1.0.0')")
+    connection.execute(f"create schema release.{PUBLISHED_SCHEMA}")
+    for table in tables:
+        # every published row says which release it belongs to
+        connection.execute(
+            f"create table release.{PUBLISHED_SCHEMA}.{table} as "
+            f"select *, ? as release_id from build.{PUBLISHED_SCHEMA}.{table} order by all",
+            [release.release_id],
+        )
+        _comment(connection, table, descriptions.get(table))
+        parquet = sql_string(folder / "parquet" / f"{table}.parquet")
+        connection.execute(f"copy release.{PUBLISHED_SCHEMA}.{table} to {parquet} (format parquet)")
+    connection.execute("create schema release.meta")
+    connection.execute(
+        "create table release.meta.release as select ? as release_id, ? as fingerprint, "
+        "cast(? as timestamp) as published_at, ? as barometre_version, "
+        "cast(? as integer[]) as waves, cast(? as integer[]) as revised_waves, "
+        "nullif(?, '') as data_note, ? as origin",
+        [
+            release.release_id,
+            release.fingerprint,
+            release.published_at.removesuffix("+00:00"),
+            __version__,
+            release.waves,
+            release.revised_waves,
+            release.data_note,
+            release.origin,
+        ],
+    )
+    _write_inputs(connection, release.inputs)
+    connection.execute("detach release")
+    (folder / RELEASE_FILE).write_text(
+        json.dumps(_release_json(release), indent=2), encoding="utf-8"
+    )
+    _seal([database, folder / RELEASE_FILE, *sorted((folder / "parquet").iterdir())])
+    _fsync(folder / "parquet")
+    _fsync(folder)
+
+
+def _write_inputs(connection: duckdb.DuckDBPyConnection, inputs: list[dict[str, Any]]) -> None:
+    """meta.release_inputs: every landing file the release was built from."""
+    connection.execute(
+        "create table release.meta.release_inputs (wave integer, kind varchar, "
+        "file_name varchar, sha256 varchar, bytes bigint, records integer, origin varchar)"
+    )
+    connection.executemany(
+        "insert into release.meta.release_inputs values (?, ?, ?, ?, ?, ?, ?)",
+        [[i[name] for name in ReleaseInput.__dataclass_fields__] for i in inputs],
+    )
+
+
+def _write_docs(write_docs: Callable[[Path], None], folder: Path, release: Release) -> None:
+    folder.mkdir()
+    write_docs(folder)
+    # the overview page (dbt_project/models/overview.md) names the release it documents
+    index = folder / DOCS_INDEX
+    text = index.read_text(encoding="utf-8")
+    for placeholder, value in (
+        ("BAROMETRE_RELEASE_ID", release.release_id),
+        ("BAROMETRE_RELEASE_ORIGIN", release.origin),
+    ):
+        text = text.replace(placeholder, value)
+    index.write_text(text, encoding="utf-8")
+    _seal(sorted(folder.iterdir()))
+    _fsync(folder)
+
+
+def _seal(paths: list[Path]) -> None:
+    """Flush to disk and make read-only: published files never change."""
+    for path in paths:
+        _fsync(path)
+        path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+
+
+def _comment(
+    connection: duckdb.DuckDBPyConnection, table: str, described: TableDescription | None
+) -> None:
+    qualified = f"release.{PUBLISHED_SCHEMA}.{table}"
+    columns = {"release_id": "The release this row was published in (see meta.release)."}
+    if described:
+        connection.execute(f"comment on table {qualified} is {_quoted(described.description)}")
+        columns |= described.columns
+    present = {
+        name
+        for (name,) in connection.execute(
+            "select column_name from duckdb_columns() where database_name = 'release' "
+            "and schema_name = ? and table_name = ?",
+            [PUBLISHED_SCHEMA, table],
+        ).fetchall()
+    }
+    for column, text in columns.items():
+        if column in present and text:
+            connection.execute(f'comment on column {qualified}."{column}" is {_quoted(text)}')
+
+
+def _quoted(text: str) -> str:
+    """A SQL string literal (COMMENT ON takes no parameters)."""
+    return sql_string(" ".join(text.split()))
+
+
+def _release_json(release: Release) -> dict[str, Any]:
+    return {**asdict(release), "barometre_version": __version__}
+
+
+def _release_inputs(connection: duckdb.DuckDBPyConnection) -> list[ReleaseInput]:
+    """The landing files the build was made from, as its raw layer's loads recorded them."""
+    rows = connection.execute(
+        """
+        select wave, 'survey_export', export_file, export_sha256, export_bytes, row_count, origin
+        from build.raw.survey_loads
+        union all
+        select wave, 'survey_reference', reference_file, reference_sha256, reference_bytes,
+            reference_row_count, origin
+        from build.raw.survey_loads where reference_file is not null
+        union all
+        select wave, 'poll_export', file, sha256, bytes, row_count, origin from build.raw.poll_loads
+        order by 2, 1
+        """
+    ).fetchall()
+    return [ReleaseInput(*row) for row in rows]
+
+
+def _new_release_id(layout: WarehouseLayout, waves: list[int]) -> str:
+    """Wave set + build time, e.g. 2023_20261128T180707Z; unique within the warehouse."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    base = f"{'-'.join(str(w) for w in waves) or 'empty'}_{stamp}"
+    release_id, suffix = base, 1
+    while (layout.releases_dir / release_id).exists():
+        suffix += 1
+        release_id = f"{base}-{suffix}"
+    return release_id
+
+
+def _row_counts(connection: duckdb.DuckDBPyConnection, tables: list[str]) -> dict[str, int]:
+    return {
+        table: connection.execute(
+            f"select count(*) from build.{PUBLISHED_SCHEMA}.{table}"
+        ).fetchone()[0]
+        for table in tables
+    }
+
+
+def _remove_stale_temporaries(layout: WarehouseLayout) -> None:
+    """A run killed while publishing leaves temporary files behind: clear them."""
+    for stale in layout.root.glob(".*.tmp"):
+        stale.unlink(missing_ok=True)
+    if layout.releases_dir.exists():
+        for stale in layout.releases_dir.glob(".tmp-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

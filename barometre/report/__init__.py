@@ -1,0 +1,1 @@
+"""`barometre report`: the static HTML barometer built from a published release."""

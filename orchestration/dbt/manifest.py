@@ -1,0 +1,86 @@
+"""The parsed dbt project: parsed once per version of the project, and what the pipeline reads
+from it (the relations built, the marts' docs, how the published-figures guard reads a mart)."""
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from dagster_dbt import DbtProject
+
+from barometre.quality.published_figures import GuardedMart
+from barometre.release.publish import TableDescription
+from orchestration.dbt.resources import DBT_PROJECT, dbt_resource, run_dbt
+
+
+def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
+    """The project's manifest, parsed by `dbt parse` when this version was never parsed."""
+    if not project.manifest_path.is_file():
+        target = project.manifest_path.parent
+        run_dbt(dbt_resource, ["--quiet", "parse"], target).wait()
+    return project.manifest_path
+
+
+def _manifest(project: DbtProject = DBT_PROJECT) -> dict[str, Any]:
+    return json.loads(project.manifest_path.read_text(encoding="utf-8"))
+
+
+def built_relations(project: DbtProject = DBT_PROJECT) -> list[tuple[str, str]]:
+    """(schema, table) of every seed and model the project builds, from the manifest."""
+    return sorted(
+        (node["schema"], node["alias"])
+        for node in _manifest(project)["nodes"].values()
+        if node["resource_type"] in ("seed", "model")
+    )
+
+
+def _marts(manifest: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [
+        node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["fqn"][1] == "marts"
+    ]
+
+
+def mart_descriptions(project: DbtProject = DBT_PROJECT) -> dict[str, TableDescription]:
+    """The dbt docs of every mart (model and columns), from the manifest."""
+    return {
+        node["name"]: TableDescription(
+            description=node.get("description", ""),
+            columns={name: c.get("description", "") for name, c in node["columns"].items()},
+        )
+        for node in _marts(_manifest(project))
+    }
+
+
+def guarded_marts(project: DbtProject = DBT_PROJECT) -> list[GuardedMart]:
+    """How the published-figures guard reads each mart: its grain is the columns of its
+    uniqueness test, its wave columns and unguarded columns are in its YAML
+    (`config.meta.published_figures`: `wave_columns`, default [wave]; `unguarded`)."""
+    manifest = _manifest(project)
+    grains: dict[str, tuple[str, ...]] = {}
+    for node in manifest["nodes"].values():
+        test = node.get("test_metadata") or {}
+        if node["resource_type"] == "test" and node.get("attached_node") not in grains:
+            if test.get("name") == "unique_combination_of_columns":
+                grains[node["attached_node"]] = tuple(test["kwargs"]["columns"])
+            elif test.get("name") == "unique":
+                grains[node["attached_node"]] = (node["column_name"],)
+    marts = []
+    for node in _marts(manifest):
+        if node["unique_id"] not in grains:
+            raise ValueError(
+                f"mart {node['name']} has no uniqueness test (unique or "
+                "unique_combination_of_columns) in its YAML: the published-figures guard needs "
+                "its grain"
+            )
+        declared = node["config"].get("meta", {}).get("published_figures", {})
+        marts.append(
+            GuardedMart(
+                table=node["name"],
+                keys=grains[node["unique_id"]],
+                wave_columns=tuple(declared.get("wave_columns", ["wave"])),
+                unguarded=tuple(declared.get("unguarded", [])),
+            )
+        )
+    return sorted(marts, key=lambda mart: mart.table)

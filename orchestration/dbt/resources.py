@@ -1,0 +1,53 @@
+"""The dbt project and the dbt CLI as the pipeline runs them: the one place dbt's environment is
+set, and where each dbt command writes (never into the project, which may be read-only)."""
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DbtCliInvocation, DbtCliResource, DbtProject
+
+from barometre import config
+from barometre.project import tree_digest
+
+DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
+_MANIFEST_INPUTS = ("dbt_project.yml", "models", "macros", "tests")
+
+
+def project_digest() -> str:
+    """Hash of everything `dbt parse` reads, to skip the parse when nothing changed."""
+    roots = [config.DBT_PROJECT_DIR / name for name in _MANIFEST_INPUTS]
+    roots += [config.SEEDS_DIR, config.REPO_ROOT / "profiles.yml"]
+    return tree_digest(roots, config.REPO_ROOT)
+
+
+# The parsed project the Dagster definitions are built from, cached outside the project by
+# version (a copy of the project with other seeds is another version).
+MANIFEST_DIR = config.cache_dir() / "dbt" / project_digest()[:16]
+DBT_PROJECT = DbtProject(
+    project_dir=config.DBT_PROJECT_DIR, profiles_dir=config.REPO_ROOT, target_path=MANIFEST_DIR
+)
+dbt_resource = DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=str(DBT_EXECUTABLE))
+
+
+def run_dbt(
+    dbt: DbtCliResource,
+    args: Sequence[str],
+    target: Path,
+    layout: config.WarehouseLayout | None = None,
+    context: dg.AssetExecutionContext | None = None,
+) -> DbtCliInvocation:
+    """Start a dbt command writing its artefacts to `target`, on the warehouse `layout` when
+    the command reads or writes one. The one place dbt's environment is set: dagster-dbt hands
+    this process's environment to dbt, whose profile and raw sources read the warehouse's
+    paths from it."""
+    log_folder = target
+    if layout is not None:
+        os.environ[config.BUILD_DB_ENV] = str(layout.build_db)
+        os.environ[config.RAW_PARQUET_ENV] = str(layout.raw_parquet_dir)
+        os.environ[config.SPARK_DIR_ENV] = str(layout.spark_dir)
+        log_folder = layout.logs_dir
+    # a flag, as dagster-dbt sets DBT_LOG_PATH to the target folder
+    return dbt.cli([*args, "--log-path", str(log_folder)], target_path=target, context=context)

@@ -1,0 +1,32 @@
+"""How dbt's nodes read as Dagster assets: keys that follow the architecture (layer / model) and
+groups by layer, unless a model names its own."""
+
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator
+
+# Groups named as the architecture names the layers; other folders give their own name.
+_LAYER_GROUPS = {"intermediate": "harmonised"}
+
+
+class BarometreDbtTranslator(DagsterDbtTranslator):
+    """Asset keys that read like the architecture (layer / model) and groups by layer, unless a
+    model names its own (`config.meta.dagster.group`, e.g. `marts_cybersecurity` for a theme)."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            # the raw tables, written by the raw_survey_exports multi-asset
+            return dg.AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
+        return dg.AssetKey([_layer(dbt_resource_props), dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        layer = _layer(dbt_resource_props)
+        return super().get_group_name(dbt_resource_props) or _LAYER_GROUPS.get(layer, layer)
+
+
+def _layer(dbt_resource_props: Mapping[str, Any]) -> str:
+    if dbt_resource_props["resource_type"] == "seed":
+        return "codebook"
+    return dbt_resource_props["fqn"][1]  # models/<layer>/...

@@ -1,0 +1,55 @@
+"""The published warehouse as a Dagster asset: the audited marts become a release, only when the
+quality gate's verdict on the build holds every check, all passed."""
+
+from functools import partial
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from barometre.errors import BarometreError
+from barometre.release.publish import DOCS_FOLDER, DOCS_INDEX, publish_marts
+from orchestration.dbt.assets import MART_KEYS, write_dbt_docs
+from orchestration.dbt.manifest import mart_descriptions
+from orchestration.gate import REQUIRED_CHECKS
+from orchestration.resources import BUILD_DB_POOL, BarometreSettings
+
+
+@dg.asset(group_name="published", deps=MART_KEYS, kinds={"duckdb", "parquet"}, pool=BUILD_DB_POOL)
+def published_warehouse(
+    context: dg.AssetExecutionContext, barometre: BarometreSettings, dbt: DbtCliResource
+) -> dg.MaterializeResult:
+    """The current release: <warehouse>/barometre.duckdb (opened read-only by BI tools),
+    <warehouse>/current/parquet/ and the dbt docs site <warehouse>/current/docs/index.html, the
+    audited marts published atomically as a new release (only when their content changed)."""
+    layout = barometre.layout
+    try:
+        with barometre.run_lock(context.log):
+            result = publish_marts(
+                layout,
+                REQUIRED_CHECKS,
+                barometre.revised_waves,
+                barometre.keep_releases,
+                mart_descriptions(),
+                write_docs=partial(write_dbt_docs, dbt, layout),
+            )
+    except BarometreError as error:
+        raise dg.Failure(description=str(error)) from error
+    if result.status == "published":
+        context.log.info(
+            f"published release {result.release.release_id} ({result.release.origin} data)"
+        )
+    else:
+        context.log.info(f"unchanged: release {result.release.release_id} is current")
+    return dg.MaterializeResult(
+        metadata={
+            "status": result.status,
+            "release_id": result.release.release_id,
+            "path": dg.MetadataValue.path(str(layout.published_db)),
+            "docs": dg.MetadataValue.path(
+                str(layout.releases_dir / result.release.release_id / DOCS_FOLDER / DOCS_INDEX)
+            ),
+            "fingerprint": result.release.fingerprint,
+            "origin": result.release.origin,
+            **{f"rows.{table}": count for table, count in result.release.row_counts.items()},
+        }
+    )
