@@ -80,7 +80,7 @@ def test_the_schedule_refreshes_every_registered_wave(tmp_path: Path) -> None:
 def test_a_backfill_of_one_wave_reloads_that_wave_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from orchestration.assets import raw_survey_exports
+    from orchestration.raw import raw_survey_exports
 
     warehouse = tmp_path / "warehouse"
     monkeypatch.setenv("BAROMETRE_LANDING", str(SAMPLE_LANDING))
