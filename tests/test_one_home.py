@@ -43,3 +43,11 @@ def test_no_sql_or_json_types_a_fact_of_the_seeds() -> None:
 
     assert CODE and not found, found
 
+
+def test_every_theme_mart_is_a_seed_row_and_a_one_line_model() -> None:
+    marts = {t["mart_name"] for t in seed("survey_themes") if t["mart_name"]}
+    models = REPO_ROOT / "dbt_project" / "models" / "marts" / "themes"
+    assert {path.stem for path in models.glob("*.sql")} == marts
+    for path in models.glob("*.sql"):
+        code = [line for line in path.read_text(encoding="utf-8").splitlines() if line[:2] != "--"]
+        assert code == ["{{ survey_theme_mart() }}"], path.name
