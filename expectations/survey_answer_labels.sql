@@ -15,11 +15,17 @@ select
     labels.answer_label,
     case
         when labels.item_label is not null and items.item_label is null then false
-        when labels.answer_label = 'Sans réponse' then true
-        when labels.question_type = 'multi_select' then labels.answer_label = 'Oui'
+        when no_answer.answer_label is not null then true
+        when labels.question_type = 'multi_select' then labels.answer_label = ticked.answer_label
         else options.answer_label is not null
     end as in_codebook
 from labels
+-- the no-answer row and the tick label (seeds/answer_conventions.csv)
+left join codebook.answer_conventions as no_answer
+    on labels.answer_label = no_answer.answer_label
+    and no_answer.convention = 'no_answer'
+inner join codebook.answer_conventions as ticked
+    on ticked.convention = 'ticked'
 left join codebook.answer_crosswalk as options
     on labels.wave = options.wave
     and labels.question_id = options.question_id

@@ -1,5 +1,5 @@
 -- For one-answer questions (single choice, array row, ranking position), the shares of a
--- group, "Sans réponse" included, add up to 100.
+-- group, the no-answer row included, add up to 100.
 select
     wave,
     question_id,

@@ -1,24 +1,70 @@
--- Per wave, the group sizes that must add up: categories to the total, commune strata to
--- "Une commune", and the total without communes under 3 500 inhabitants.
+-- Per wave, the group sizes that must add up, by the rules of seeds/survey_groups.csv: the
+-- categories to the total of every respondent, a split category's strata to the category, and
+-- a total leaving a group out to the total of every respondent minus that group. One row per
+-- wave and summed group, with its size and the sum of its parts.
 with sizes as (
 
-    select distinct results.wave, results.group_label, results.n_group, groups.group_kind
-    from marts.survey_results as results
-    inner join codebook.survey_groups as groups
-        on results.group_label = groups.group_label
+    select distinct wave, group_label, n_group from marts.survey_results
+
+),
+
+groups as (
+
+    select * from codebook.survey_groups
+
+),
+
+everyone as (
+
+    select sizes.wave, sizes.group_label, sizes.n_group
+    from sizes
+    inner join groups
+        on sizes.group_label = groups.group_label
+        and groups.group_kind = 'total'
+        and groups.excluded_group is null
+
+),
+
+parts as (
+
+    select everyone.wave, everyone.group_label, sum(sizes.n_group) as n_parts
+    from everyone
+    inner join sizes
+        on everyone.wave = sizes.wave
+    inner join groups
+        on sizes.group_label = groups.group_label
+        and groups.group_kind = 'category'
+    group by everyone.wave, everyone.group_label
+
+    union all
+
+    select sizes.wave, groups.parent_group as group_label, sum(sizes.n_group) as n_parts
+    from sizes
+    inner join groups
+        on sizes.group_label = groups.group_label
+        and groups.group_kind = 'stratum'
+    group by sizes.wave, groups.parent_group
+
+    union all
+
+    select
+        sizes.wave,
+        sizes.group_label,
+        everyone.n_group - coalesce(excluded.n_group, 0) as n_parts
+    from sizes
+    inner join groups
+        on sizes.group_label = groups.group_label
+        and groups.excluded_group is not null
+    inner join everyone
+        on sizes.wave = everyone.wave
+    left join sizes as excluded
+        on sizes.wave = excluded.wave
+        and groups.excluded_group = excluded.group_label
 
 )
 
-select
-    wave,
-    sum(case when group_label = 'Total' then n_group else 0 end) as n_total,
-    sum(case when group_kind = 'category' then n_group else 0 end) as n_categories,
-    sum(case when group_label = 'Une commune' then n_group else 0 end) as n_communes,
-    sum(case when group_label like 'Communes de %' then n_group else 0 end) as n_commune_strata,
-    sum(case when group_label = 'Total hors communes < 3500 habitants' then n_group else 0 end)
-        as n_total_hors_moins_3500,
-    sum(case when group_label = 'Total' then n_group else 0 end)
-    - sum(case when group_label = 'Communes de moins de 3 500 hab.' then n_group else 0 end)
-        as n_total_minus_moins_3500
-from sizes
-group by wave
+select parts.wave, parts.group_label, sizes.n_group, parts.n_parts
+from parts
+left join sizes
+    on parts.wave = sizes.wave
+    and parts.group_label = sizes.group_label

@@ -12,25 +12,15 @@ FREE_TEXT = "Nous travaillons avec le syndicat mixte depuis 2019"
 
 
 def build_database(path: Path, published_labels: list[str]) -> Path:
-    """A build database with the raw, staging and codebook tables the scan reads."""
+    """A build database with the personal values dbt lists (normalised) and the codebook
+    tables the scan reads."""
     with duckdb.connect(str(path)) as c:
-        for schema in ("raw", "staging", "codebook", "marts"):
+        for schema in ("staging", "codebook", "marts"):
             c.execute(f"create schema {schema}")
         c.execute(
-            "create table raw.survey_cells as select * from (values "
-            "(2023, 1, 1, 'camille.martin@exemple.fr'), (2023, 1, 2, 'Chargée de mission'), "
-            f"(2023, 1, 3, '{FREE_TEXT}'), (2023, 1, 4, 'Oui, tout à fait'), (2023, 1, 5, 'Non')) "
-            "as t(wave, source_row, column_position, cell_value)"
-        )
-        c.execute(
-            "create table staging.stg_limesurvey__columns as select * from (values "
-            "(2023, 1, 'personal'), (2023, 2, 'personal'), (2023, 3, 'free_text'), "
-            "(2023, 4, 'single_choice'), (2023, 5, 'free_text')) "
-            "as t(wave, column_position, column_kind)"
-        )
-        c.execute(
-            "create table raw.respondents_reference as "
-            "select 'Mairie de Villefictive' as structure_name"
+            "create table staging.stg_limesurvey__personal_values as select * from (values "
+            "('camille.martin@exemple.fr'), ('Chargée de mission'), "
+            f"('{FREE_TEXT}'), ('Non'), ('Mairie de Villefictive')) as t(value)"
         )
         c.execute(
             "create table codebook.question_crosswalk as select 'Question ?' as question_text"
@@ -78,3 +68,20 @@ def test_personal_values_emails_phones_and_embedded_free_text_are_found(tmp_path
     assert all(f.table == "results" and f.column == "answer_label" for f in findings)
     # reports mask what they found
     assert not any(leak in f.describe() for f in findings for leak in leaks)
+
+
+def test_a_personal_value_published_with_other_spaces_is_found(tmp_path: Path) -> None:
+    """Published text is normalised as dbt normalised the personal values: a thin, narrow
+    no-break, figure or no-break space does not hide a personal value."""
+    variants = [
+        "Mairie de\u2009Villefictive",
+        "Mairie\u202fde Villefictive",
+        "Mairie de\u2007Villefictive",
+        "Chargée\u00a0de mission ",
+    ]
+    for number, variant in enumerate(variants):
+        database = build_database(tmp_path / f"build{number}.duckdb", ["Oui", variant])
+
+        findings = scan_mart(database, "results")
+
+        assert [f.reason for f in findings] == ["value of a personal column"], repr(variant)

@@ -1,8 +1,9 @@
 """The personal-data scan: nothing from a personal or free-text column may be published.
 
 Every text column of every mart is compared with the values of the raw layer's personal,
-free-text and upload columns (and the structure names of the reference files), and searched
-for e-mail addresses and phone numbers. The questionnaire's own wording (codebook) is not
+free-text and upload columns (and the structure names of the reference files), as dbt lists
+them whitespace-normalised (staging.stg_limesurvey__personal_values), and searched for e-mail
+addresses and phone numbers. The questionnaire's own wording (codebook) is not
 respondent text and is left out, as are values shorter than four characters ("Oui", "1").
 Findings are reported masked, so the logs do not leak what the scan protects.
 """
@@ -11,11 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import duckdb
+from jinja2 import Environment
 
 from barometre.database import connect
+from barometre.settings import DBT_PROJECT_DIR
+
+NORMALISE_MACRO = DBT_PROJECT_DIR / "macros" / "normalise_whitespace.sql"
 
 EMAIL_PATTERN = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.]+"
 # Letters bound a number as digits do: a hexadecimal key (respondent_key) holds runs like
@@ -25,21 +31,12 @@ MIN_LENGTH = 4
 MIN_EMBEDDED_LENGTH = 12  # a shorter text inside a published label may be a coincidence
 
 _PERSONAL_VALUES = r"""
-with personal as (
-    select {normalise} as value
-    from raw.survey_cells as cells
-    inner join staging.stg_limesurvey__columns as columns
-        on cells.wave = columns.wave and cells.column_position = columns.column_position
-    where columns.column_kind in ('personal', 'free_text', 'upload')
-    union
-    select {normalise_name} as value from raw.respondents_reference
-),
-vocabulary as (
+with vocabulary as (
     select question_text as value from codebook.question_crosswalk
     union select item_label from codebook.survey_question_items
     union select answer_label from codebook.answer_crosswalk
 )
-select distinct value from personal
+select distinct value from staging.stg_limesurvey__personal_values as personal
 where length(value) >= {min_length} and value <> 'N/A'
     -- words of the questionnaire itself, typed back by a respondent ("prestataire
     -- informatique" for "Un prestataire informatique"), reveal nothing of them
@@ -62,18 +59,18 @@ class Finding:
         return f"marts.{self.table}.{self.column}: {self.reason} ({self.masked_value})"
 
 
+@cache
 def _normalised(column: str) -> str:
-    return rf"trim(regexp_replace({column}, '[\s\x{{00A0}}\x{{202F}}]+', ' ', 'g'))"
+    """The column normalised as dbt normalises the personal values: the DuckDB variant of its
+    normalise_whitespace macro, rendered from the macro's file (one definition of whitespace)."""
+    macros = Environment().from_string(NORMALISE_MACRO.read_text(encoding="utf-8")).module
+    return str(macros.default__normalise_whitespace(column)).strip()
 
 
 def scan_marts(database: Path, tables: Sequence[str]) -> dict[str, list[Finding]]:
     """Look for personal data in every text column of these marts; the personal values are
     gathered from the raw layer once for them all."""
-    personal = _PERSONAL_VALUES.format(
-        normalise=_normalised("cells.cell_value"),
-        normalise_name=_normalised("structure_name"),
-        min_length=MIN_LENGTH,
-    )
+    personal = _PERSONAL_VALUES.format(min_length=MIN_LENGTH)
     findings: dict[str, list[Finding]] = {table: [] for table in tables}
     with connect(database, read_only=True) as connection:
         connection.execute(f"create temp table personal_values as {personal}")

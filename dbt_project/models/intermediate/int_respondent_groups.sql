@@ -1,5 +1,6 @@
 -- Which reporting groups each retained respondent counts in (one row per respondent and group):
--- the two totals, its category, and for communes its population stratum.
+-- its category, for a category split into strata its stratum, and every total but those
+-- leaving out one of its groups (seed survey_groups: group_kind, excluded_group).
 with respondents as (
 
     select * from {{ ref('int_respondents_classified') }}
@@ -7,27 +8,42 @@ with respondents as (
 
 ),
 
-memberships as (
+groups as (
 
-    select respondent_key, wave, 'Total' as group_label from respondents
+    select * from {{ ref('survey_groups') }}
 
-    union all
+),
 
-    -- "Autre" is included: only communes under 3 500 inhabitants are left out
-    select respondent_key, wave, 'Total hors communes < 3500 habitants' as group_label
-    from respondents
-    where stratum_label is null or stratum_label <> 'Communes de moins de 3 500 hab.'
-
-    union all
+categories_and_strata as (
 
     select respondent_key, wave, category_label as group_label from respondents
 
     union all
 
-    select respondent_key, wave, stratum_label as group_label
+    select respondents.respondent_key, respondents.wave, respondents.stratum_label as group_label
     from respondents
-    where category_label = 'Une commune' and stratum_label is not null
+    inner join groups
+        on respondents.stratum_label = groups.group_label
+        and groups.group_kind = 'stratum'
+
+),
+
+totals as (
+
+    select
+        respondents.respondent_key,
+        respondents.wave,
+        groups.group_label
+    from respondents
+    inner join groups
+        on groups.group_kind = 'total'
+    left join categories_and_strata as excluded
+        on respondents.respondent_key = excluded.respondent_key
+        and groups.excluded_group = excluded.group_label
+    where excluded.respondent_key is null
 
 )
 
-select * from memberships
+select * from totals
+union all
+select * from categories_and_strata

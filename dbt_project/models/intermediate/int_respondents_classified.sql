@@ -3,7 +3,9 @@
 --   1. complete = the wave's completeness question is answered;
 --   2. complete responses from the same body (same normalised name) are deduplicated, keeping
 --      the fewest empty cells (export + reference columns), then the lowest response id;
---   3. category and commune stratum come from respondents_reference.csv, unmatched = "Autre".
+--   3. category and commune stratum come from respondents_reference.csv, unmatched = the
+--      default category; a category split into strata (seed survey_groups) gets the stratum of
+--      its population.
 -- A response listed several times in the reference takes its first row in file order (what
 -- the Observatoire's join-then-deduplicate effectively kept).
 -- Waves classified by the respondents themselves (2022) take category and stratum from their
@@ -65,6 +67,30 @@ categories as (
 
 ),
 
+groups as (
+
+    select * from {{ ref('survey_groups') }}
+
+),
+
+default_category as (
+
+    select group_label as category_label from groups where is_default_category
+
+),
+
+strata as (
+
+    select * from groups where group_kind = 'stratum'
+
+),
+
+split_categories as (
+
+    select distinct parent_group as category_label from strata
+
+),
+
 classified as (
 
     select
@@ -80,7 +106,7 @@ classified as (
         reference.siren,
         reference.population,
         coalesce(reference.category, self_declared.category) as category,
-        coalesce(categories.category_label, 'Autre') as category_label,
+        coalesce(categories.category_label, default_category.category_label) as category_label,
         self_declared.stratum_label as declared_stratum_label,
         coalesce(completeness_answers.answer_status = 'answered', false) as is_complete,
         -- an unmatched response has its five reference cells empty
@@ -96,6 +122,7 @@ classified as (
         on responses.respondent_key = self_declared.respondent_key
     left join categories
         on coalesce(reference.category, self_declared.category) = categories.category
+    cross join default_category
     left join completeness_answers
         on responses.respondent_key = completeness_answers.respondent_key
 
@@ -124,32 +151,41 @@ ranked as (
 )
 
 select
-    respondent_key,
-    wave,
-    response_id,
-    is_submitted,
-    last_page,
-    normalised_name,
-    siren,
-    population,
-    category,
-    category_label,
+    ranked.respondent_key,
+    ranked.wave,
+    ranked.response_id,
+    ranked.is_submitted,
+    ranked.last_page,
+    ranked.normalised_name,
+    ranked.siren,
+    ranked.population,
+    ranked.category,
+    ranked.category_label,
     case
-        when category_label <> 'Une commune' then category_label
-        when declared_stratum_label is not null then declared_stratum_label
-        when population < 3500 then 'Communes de moins de 3 500 hab.'
-        when population < 10000 then 'Communes de 3 500 à 10 000 hab.'
-        when population < 100000 then 'Communes de 10 000 à 100 000 hab.'
-        when population >= 100000 then 'Communes de plus de 100 000 hab.'
+        when split_categories.category_label is null then ranked.category_label
+        when ranked.declared_stratum_label is not null then ranked.declared_stratum_label
+        else strata.group_label
     end as stratum_label,
-    is_complete,
-    n_empty_cells,
-    is_complete and rank_within_body = 1 as is_retained,
+    ranked.is_complete,
+    ranked.n_empty_cells,
+    ranked.is_complete and ranked.rank_within_body = 1 as is_retained,
     case
-        when not is_complete then 'incomplete'
-        when rank_within_body > 1 then 'duplicate'
+        when not ranked.is_complete then 'incomplete'
+        when ranked.rank_within_body > 1 then 'duplicate'
     end as exclusion_reason,
-    case when is_complete and rank_within_body > 1 then kept_respondent_key end as duplicate_of_key,
-    case when is_complete and rank_within_body > 1 then kept_response_id end as duplicate_of_response_id,
-    case when is_complete then n_responses_from_body else 1 end as n_responses_from_body
+    case
+        when ranked.is_complete and ranked.rank_within_body > 1 then ranked.kept_respondent_key
+    end as duplicate_of_key,
+    case
+        when ranked.is_complete and ranked.rank_within_body > 1 then ranked.kept_response_id
+    end as duplicate_of_response_id,
+    case when ranked.is_complete then ranked.n_responses_from_body else 1 end as n_responses_from_body
 from ranked
+left join split_categories
+    on ranked.category_label = split_categories.category_label
+-- the stratum whose bounds hold the population (lower bound inclusive, upper exclusive; an
+-- empty bound is open); none for a population unknown
+left join strata
+    on ranked.category_label = strata.parent_group
+    and (strata.population_min is null or ranked.population >= strata.population_min)
+    and (strata.population_max is null or ranked.population < strata.population_max)

@@ -1,10 +1,11 @@
 -- Every single-choice, multi-select, array and ranking question of every wave, tabulated by
 -- reporting group the way the Observatoire does (methodology note §4):
---   single choice, array row, ranking position: one row per answer plus "Sans réponse"
+--   single choice, array row, ranking position: one row per answer plus the no-answer row
 --     (not answered), base = all respondents of the group;
---   multi-select: one row per item counting ticks, plus "Sans réponse" counting those who were
---     not shown the question (N/A in its first item); answered base = the others.
-{% set ticked = var('multi_select_ticked_label') %}
+--   multi-select: one row per item counting ticks, plus the no-answer row counting those who
+--     were not shown the question (N/A in its first item); answered base = the others.
+-- The labels and orders of the no-answer row, of a ticked item and of a label the codebook does
+-- not list are the seed answer_conventions'.
 with answers as (
 
     select * from {{ ref('stg_limesurvey__answers') }}
@@ -31,6 +32,27 @@ waves as (
 
 ),
 
+no_answer as (
+
+    select answer_label, answer_order from {{ ref('answer_conventions') }}
+    where convention = 'no_answer'
+
+),
+
+ticked as (
+
+    select answer_label, answer_order from {{ ref('answer_conventions') }}
+    where convention = 'ticked'
+
+),
+
+unlisted as (
+
+    select answer_order from {{ ref('answer_conventions') }}
+    where convention = 'unlisted'
+
+),
+
 groups as (
 
     select
@@ -44,7 +66,7 @@ groups as (
         on waves.wave = memberships.wave
         and survey_groups.group_label = memberships.group_label
     group by waves.wave, survey_groups.group_label, survey_groups.group_order, survey_groups.group_kind
-    -- a category the wave does not use ("Un EPCI" after 2022, métropoles in 2022) is left out
+    -- a category the wave does not use (2022's EPCI with métropoles, later waves') is left out
     having count(memberships.respondent_key) > 0 or survey_groups.group_kind = 'total'
 
 ),
@@ -86,8 +108,9 @@ answer_domain as (
         group_answers.wave,
         group_answers.column_position,
         group_answers.answer_value as answer_label,
-        1000 as answer_order
+        unlisted.answer_order
     from group_answers
+    cross join unlisted
     left join {{ ref('answer_crosswalk') }} as options
         on group_answers.wave = options.wave
         and group_answers.question_id = options.question_id
@@ -162,8 +185,8 @@ one_answer_rows as (
         one_answer_columns.question_id,
         one_answer_columns.item_label,
         one_answer_columns.item_order,
-        'Sans réponse' as answer_label,
-        1001 as answer_order,
+        no_answer.answer_label,
+        no_answer.answer_order,
         groups.group_label,
         groups.group_order,
         groups.n_group - coalesce(one_answer_bases.n_answered, 0) as n,
@@ -172,6 +195,7 @@ one_answer_rows as (
     from one_answer_columns
     inner join groups
         on one_answer_columns.wave = groups.wave
+    cross join no_answer
     left join one_answer_bases
         on one_answer_columns.wave = one_answer_bases.wave
         and one_answer_columns.column_position = one_answer_bases.column_position
@@ -214,13 +238,15 @@ multi_not_shown as (
 multi_ticks as (
 
     select
-        wave,
-        column_position,
-        group_label,
+        group_answers.wave,
+        group_answers.column_position,
+        group_answers.group_label,
         count(*) as n
     from group_answers
-    where column_kind = 'multi_select' and answer_value = '{{ ticked }}'
-    group by wave, column_position, group_label
+    inner join ticked
+        on group_answers.answer_value = ticked.answer_label
+    where group_answers.column_kind = 'multi_select'
+    group by group_answers.wave, group_answers.column_position, group_answers.group_label
 
 ),
 
@@ -231,8 +257,8 @@ multi_rows as (
         multi_columns.question_id,
         multi_columns.item_label,
         multi_columns.item_order,
-        '{{ ticked }}' as answer_label,
-        1 as answer_order,
+        ticked.answer_label,
+        ticked.answer_order,
         groups.group_label,
         groups.group_order,
         coalesce(multi_ticks.n, 0) as n,
@@ -241,6 +267,7 @@ multi_rows as (
     from multi_columns
     inner join groups
         on multi_columns.wave = groups.wave
+    cross join ticked
     left join multi_ticks
         on multi_columns.wave = multi_ticks.wave
         and multi_columns.column_position = multi_ticks.column_position
@@ -257,8 +284,8 @@ multi_rows as (
         multi_first_items.question_id,
         cast(null as {{ api.Column.translate_type('string') }}) as item_label,
         cast(null as {{ api.Column.translate_type('integer') }}) as item_order,
-        'Sans réponse' as answer_label,
-        1001 as answer_order,
+        no_answer.answer_label,
+        no_answer.answer_order,
         groups.group_label,
         groups.group_order,
         coalesce(multi_not_shown.n_not_shown, 0) as n,
@@ -267,6 +294,7 @@ multi_rows as (
     from multi_first_items
     inner join groups
         on multi_first_items.wave = groups.wave
+    cross join no_answer
     left join multi_not_shown
         on multi_first_items.wave = multi_not_shown.wave
         and multi_first_items.question_id = multi_not_shown.question_id
@@ -296,10 +324,12 @@ with_pct as (
         -- 100e0 is a double on every engine (Spark reads 100.0 as a decimal)
         100e0 * tabulated.n / nullif(tabulated.n_group, 0) as pct,
         case
-            when tabulated.answer_label <> 'Sans réponse'
+            when no_answer.answer_label is null
                 then 100e0 * tabulated.n / nullif(tabulated.n_answered, 0)
         end as pct_answered
     from tabulated
+    left join no_answer
+        on tabulated.answer_label = no_answer.answer_label
 
 )
 

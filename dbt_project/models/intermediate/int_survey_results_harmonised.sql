@@ -27,20 +27,29 @@ answers as (
 
 ),
 
+-- the no-answer row has its own code, in every wave (seed answer_conventions)
+no_answer as (
+
+    select answer_label, answer_code from {{ ref('answer_conventions') }}
+    where convention = 'no_answer'
+
+),
+
+thresholds as (
+
+    select value as small_base from {{ ref('reporting_thresholds') }}
+    where threshold = 'small_base'
+
+),
+
 coded as (
 
     select
         results.*,
         questions.comparability,
         items.item_code,
-        case
-            when results.answer_label = 'Sans réponse' then 'no_answer'
-            else answers.answer_code
-        end as answer_code,
-        case
-            when results.answer_label = 'Sans réponse' then results.answer_label
-            else answers.harmonised_label
-        end as harmonised_label
+        coalesce(no_answer.answer_code, answers.answer_code) as answer_code,
+        coalesce(no_answer.answer_label, answers.harmonised_label) as harmonised_label
     from results
     inner join questions
         on results.wave = questions.wave
@@ -53,6 +62,8 @@ coded as (
         on results.wave = answers.wave
         and results.question_id = answers.question_id
         and results.answer_label = answers.answer_label
+    left join no_answer
+        on results.answer_label = no_answer.answer_label
 
 ),
 
@@ -89,7 +100,7 @@ select
     n,
     n_answered,
     n_group,
-    n_group < {{ var('small_base') }} as is_small_base,
+    n_group < thresholds.small_base as is_small_base,
     pct,
     pct_answered,
     pct_rounded,
@@ -106,3 +117,4 @@ select
     answer_order,
     group_order
 from with_previous
+cross join thresholds

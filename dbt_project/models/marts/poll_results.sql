@@ -32,6 +32,13 @@ scales as (
 
 ),
 
+thresholds as (
+
+    select value as small_base from {{ ref('reporting_thresholds') }}
+    where threshold = 'small_base'
+
+),
+
 answer_domain as (
 
     select
@@ -223,7 +230,7 @@ select
     100 * shares.share_standard_error as standard_error,
     greatest(0, 100 * (shares.share - {{ z }} * shares.share_standard_error)) as ci95_low,
     least(100, 100 * (shares.share + {{ z }} * shares.share_standard_error)) as ci95_high,
-    shares.base_unweighted < {{ var('small_base') }} as small_base,
+    shares.base_unweighted < thresholds.small_base as small_base,
     questions.comparability,
     questions.question_order,
     questions.item_order,
@@ -234,3 +241,4 @@ from intervals as shares
 inner join questions
     on shares.wave = questions.wave
     and shares.variable = questions.variable
+cross join thresholds

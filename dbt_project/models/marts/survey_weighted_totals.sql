@@ -2,10 +2,33 @@
 -- percentage of respondents with its unweighted base.
 -- Post-stratification: weight of a stratum = (national count / national total) divided by
 -- (respondents in the stratum / all respondents). Only the strata of the seed
--- national_authority_counts are weighted: communes under 3 500 inhabitants and "Autre" weigh 0.
+-- national_authority_counts are weighted: communes under 3 500 inhabitants and the default
+-- category weigh 0.
 with results as (
 
-    select * from {{ ref('survey_results') }}
+    select
+        results.*,
+        no_answer.answer_label is not null as is_no_answer
+    from {{ ref('survey_results') }} as results
+    -- the no-answer row (seed answer_conventions)
+    left join {{ ref('answer_conventions') }} as no_answer
+        on results.answer_label = no_answer.answer_label
+        and no_answer.convention = 'no_answer'
+
+),
+
+-- the total of every respondent (seed survey_groups)
+everyone as (
+
+    select group_label from {{ ref('survey_groups') }}
+    where group_kind = 'total' and excluded_group is null
+
+),
+
+thresholds as (
+
+    select value as small_base from {{ ref('reporting_thresholds') }}
+    where threshold = 'small_base'
 
 ),
 
@@ -44,7 +67,9 @@ weights as (
     inner join sample_sizes
         on national.wave = sample_sizes.wave and national.group_label = sample_sizes.group_label
     inner join sample_sizes as totals
-        on national.wave = totals.wave and totals.group_label = 'Total'
+        on national.wave = totals.wave
+    inner join everyone
+        on totals.group_label = everyone.group_label
     where national.is_weighted_stratum and sample_sizes.n_group > 0
 
 ),
@@ -59,6 +84,7 @@ weighted as (
         results.question_text,
         results.item_label,
         results.answer_label,
+        results.is_no_answer,
         results.question_order,
         results.item_order,
         results.answer_order,
@@ -70,7 +96,7 @@ weighted as (
         on results.wave = weights.wave and results.group_label = weights.group_label
     group by
         results.wave, results.theme, results.question_id, results.question_type,
-        results.question_text, results.item_label, results.answer_label,
+        results.question_text, results.item_label, results.answer_label, results.is_no_answer,
         results.question_order, results.item_order, results.answer_order
 
 ),
@@ -79,9 +105,9 @@ shares as (
 
     select
         *,
-        -- one-answer questions: share of all answers of the item, "Sans réponse" included;
+        -- one-answer questions: share of all answers of the item, no-answer row included;
         -- multi-select: share of the weighted ticks of all items (a share of mentions)
-        100e0 * weighted_n / nullif(sum(case when question_type <> 'multi_select' or answer_label <> 'Sans réponse' then weighted_n end) over (
+        100e0 * weighted_n / nullif(sum(case when question_type <> 'multi_select' or not is_no_answer then weighted_n end) over (
             partition by wave, question_id,
                 case when question_type = 'multi_select' then null else item_label end
         ), 0) as pct_total_pondere,
@@ -99,17 +125,18 @@ select
     item_label,
     answer_label,
     case
-        when question_type = 'multi_select' and answer_label = 'Sans réponse' then null
+        when question_type = 'multi_select' and is_no_answer then null
         else pct_total_pondere
     end as pct_total_pondere,
     case
-        when question_type = 'multi_select' and answer_label = 'Sans réponse' then null
+        when question_type = 'multi_select' and is_no_answer then null
         else cast({{ round_half_even('pct_total_pondere') }} as {{ api.Column.translate_type('integer') }})
     end as pct_total_pondere_rounded,
     pct_weighted,
     cast(base_unweighted as {{ api.Column.translate_type('integer') }}) as base_unweighted,
-    base_unweighted < {{ var('small_base') }} as small_base,
+    base_unweighted < thresholds.small_base as small_base,
     question_order,
     item_order,
     answer_order
 from shares
+cross join thresholds

@@ -1,2 +1,2 @@
--- Theme mart: artificial_intelligence (survey question theme 'artificial_intelligence').
-{{ survey_theme_mart('artificial_intelligence') }}
+-- Theme mart: the survey results of the theme that seed survey_themes gives this model's name.
+{{ survey_theme_mart() }}

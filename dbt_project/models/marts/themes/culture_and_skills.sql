@@ -1,2 +1,2 @@
--- Theme mart: culture_and_skills (survey question theme 'culture_skills').
-{{ survey_theme_mart('culture_skills') }}
+-- Theme mart: the survey results of the theme that seed survey_themes gives this model's name.
+{{ survey_theme_mart() }}

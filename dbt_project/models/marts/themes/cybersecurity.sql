@@ -1,2 +1,2 @@
--- Theme mart: cybersecurity (survey question theme 'cybersecurity').
-{{ survey_theme_mart('cybersecurity') }}
+-- Theme mart: the survey results of the theme that seed survey_themes gives this model's name.
+{{ survey_theme_mart() }}

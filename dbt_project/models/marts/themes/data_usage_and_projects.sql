@@ -1,2 +1,2 @@
--- Theme mart: data_usage_and_projects (survey question theme 'data_usage').
-{{ survey_theme_mart('data_usage') }}
+-- Theme mart: the survey results of the theme that seed survey_themes gives this model's name.
+{{ survey_theme_mart() }}

@@ -1,2 +1,2 @@
--- Theme mart: infrastructure_and_technology (survey question theme 'infrastructure_technology').
-{{ survey_theme_mart('infrastructure_technology') }}
+-- Theme mart: the survey results of the theme that seed survey_themes gives this model's name.
+{{ survey_theme_mart() }}

@@ -1,2 +1,2 @@
--- Theme mart: law_and_governance (survey question theme 'law_governance').
-{{ survey_theme_mart('law_governance') }}
+-- Theme mart: the survey results of the theme that seed survey_themes gives this model's name.
+{{ survey_theme_mart() }}

@@ -1,2 +1,2 @@
--- Theme mart: responsible_digital (survey question theme 'responsible_digital').
-{{ survey_theme_mart('responsible_digital') }}
+-- Theme mart: the survey results of the theme that seed survey_themes gives this model's name.
+{{ survey_theme_mart() }}

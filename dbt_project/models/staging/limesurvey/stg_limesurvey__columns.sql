@@ -112,7 +112,7 @@ select
     case
         when split.limesurvey_kind is not null then split.limesurvey_kind
         when questions.question_id is null then 'unknown'
-        -- the "Autre" item of a multi-select holds the respondent's own words
+        -- a multi-select's free-text item (its "other" choice) holds the respondent's own words
         when items.item_kind = 'free_text' then 'free_text'
         else questions.question_type
     end as column_kind
