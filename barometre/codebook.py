@@ -7,6 +7,7 @@ Values are text as in the files; callers convert what they need.
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from pathlib import Path
 
 from barometre.config import SEEDS_DIR
@@ -23,3 +24,89 @@ def read_seed(name: str, seeds_dir: Path = SEEDS_DIR) -> list[Row]:
 def wave_rows(name: str, wave: int | str) -> list[Row]:
     """The rows of a per-wave seed (question_crosswalk, answer_crosswalk, ...) for one wave."""
     return [row for row in read_seed(name) if row["wave"] == str(wave)]
+
+
+@dataclass(frozen=True)
+class Group:
+    """A reporting group of the survey (seeds/survey_groups.csv)."""
+
+    label: str
+    order: int
+    kind: str  # total, category or stratum
+    parent: str
+    population_min: int | None  # a stratum's bounds: lower inclusive, upper exclusive
+    population_max: int | None
+    excluded: str  # a total's group left out
+    is_default: bool  # the category of a respondent not classified otherwise
+
+
+def groups() -> list[Group]:
+    """Every reporting group, in display order."""
+    return sorted(
+        (
+            Group(
+                row["group_label"],
+                int(row["group_order"]),
+                row["group_kind"],
+                row["parent_group"],
+                int(row["population_min"]) if row["population_min"] else None,
+                int(row["population_max"]) if row["population_max"] else None,
+                row["excluded_group"],
+                row["is_default_category"] == "true",
+            )
+            for row in read_seed("survey_groups")
+        ),
+        key=lambda group: group.order,
+    )
+
+
+def totals() -> list[str]:
+    """The total groups (Total, then the totals leaving a group out), in display order."""
+    return [group.label for group in groups() if group.kind == "total"]
+
+
+def strata() -> list[Group]:
+    """The commune strata, smallest first."""
+    return [group for group in groups() if group.kind == "stratum"]
+
+
+def default_category() -> str:
+    """The group of respondents classified as no authority."""
+    return next(group.label for group in groups() if group.is_default)
+
+
+def category_labels() -> dict[str, str]:
+    """Reference category code (respondents_reference.csv) -> its group label."""
+    return {row["category"]: row["category_label"] for row in read_seed("structure_categories")}
+
+
+def theme_labels() -> dict[str, str]:
+    """Theme code -> French label, the survey's themes then the poll's, each in display order."""
+    labels: dict[str, str] = {}
+    for seed in ("survey_themes", "poll_themes"):
+        for row in sorted(read_seed(seed), key=lambda r: int(r["theme_order"])):
+            labels.setdefault(row["theme"], row["theme_label"])
+    return labels
+
+
+def no_answer_label() -> str:
+    """The answer label of the no-answer row."""
+    return _convention("no_answer")["answer_label"]
+
+
+def ticked_label() -> str:
+    """How a ticked multi-select item is exported."""
+    return _convention("ticked")["answer_label"]
+
+
+def small_base() -> int:
+    """A figure resting on fewer respondents is to be read with care."""
+    return int(
+        next(
+            r["value"] for r in read_seed("reporting_thresholds") if r["threshold"] == "small_base"
+        )
+    )
+
+
+def _convention(name: str) -> Row:
+    return next(row for row in read_seed("answer_conventions") if row["convention"] == name)

@@ -15,6 +15,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from barometre.text import normalise_whitespace as normalise
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_LANDING = REPO_ROOT / "sample_landing"
 SHARED = REPO_ROOT.parent / "shared"
@@ -136,10 +138,6 @@ def real_2023_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
     run = run_pipeline(REAL_LANDING_2023, tmp_path_factory.mktemp("real2023") / "warehouse")
     assert run.returncode == 0, run.output
     return run
-
-
-def normalise(text: str) -> str:
-    return re.sub(r"[\s\u00a0\u202f]+", " ", text).strip()
 
 
 def _codebook_kinds() -> tuple[dict[str, str], set[str]]:

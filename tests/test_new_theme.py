@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 from conftest import SAMPLE_LANDING, copy_project, run_pipeline
 
-from barometre.gate_verdict import VERDICT_FILE
+from barometre.quality.gate_verdict import VERDICT_FILE
 
 QUESTION = "data_ethics_charter"  # a law_governance question of every sample wave
 MART = "ethics_and_trust"

@@ -1,6 +1,6 @@
 """One home for every fact: group labels, strata bounds, theme labels and answer conventions
-are data in seeds/, which the dbt models and the quality gate's queries read: none of their
-SQL or JSON types one again."""
+are data in seeds/, which the dbt models and the quality gate's queries read, and Python reads
+through barometre/codebook.py: none of their SQL, JSON or Python types one again."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ CODE = [
     *(REPO_ROOT / "dbt_project").glob("tests/**/*.sql"),
     *(REPO_ROOT / "expectations").glob("*.sql"),
     *(REPO_ROOT / "expectations").glob("*.json"),
+    *(REPO_ROOT / "barometre").glob("**/*.py"),
+    *(REPO_ROOT / "orchestration").glob("**/*.py"),
 ]
 
 
@@ -24,20 +26,24 @@ def seed(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def test_no_sql_or_json_types_a_fact_of_the_seeds() -> None:
+def test_no_source_file_types_a_fact_of_the_seeds() -> None:
     groups, conventions = seed("survey_groups"), seed("answer_conventions")
-    labels = {g["group_label"] for g in groups} | {t["theme_label"] for t in seed("survey_themes")}
+    labels = {g["group_label"] for g in groups}
+    labels |= {t["theme_label"] for name in ("survey_themes", "poll_themes") for t in seed(name)}
     labels |= {c["answer_label"] for c in conventions if c["answer_label"]}
-    # the strata bounds, and the orders that put the conventions after every answer scale
-    numbers = {g[bound] for g in groups for bound in ("population_min", "population_max")}
-    numbers |= {c["answer_order"] for c in conventions if int(c["answer_order"]) >= 1000}
+    # the strata bounds, and (in SQL and JSON) the orders that put the conventions after every
+    # answer scale
+    bounds = {g[bound] for g in groups for bound in ("population_min", "population_max")}
+    orders = {c["answer_order"] for c in conventions if int(c["answer_order"]) >= 1000}
     quoted = [re.compile(rf"""(['"]){re.escape(label)}\1""") for label in sorted(labels)]
-    written = [re.compile(rf"(?<![\w.]){number}(?![\w.])") for number in sorted(numbers - {""})]
+
+    def written(numbers: set[str]) -> list[re.Pattern[str]]:
+        return [re.compile(rf"(?<![\w.]){n}(?![\w.])") for n in sorted(numbers - {""})]
 
     found = [
         f"{path.relative_to(REPO_ROOT)}: {pattern.pattern}"
         for path in CODE
-        for pattern in quoted + written
+        for pattern in quoted + written(bounds | (orders if path.suffix != ".py" else set()))
         if pattern.search(path.read_text(encoding="utf-8"))
     ]
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 
 from barometre.quality.privacy import scan_marts
+from barometre.text import normalise_whitespace, normalise_whitespace_sql
 
 FREE_TEXT = "Nous travaillons avec le syndicat mixte depuis 2019"
 
@@ -82,6 +83,23 @@ def test_a_personal_value_published_with_other_spaces_is_found(tmp_path: Path) -
     for number, variant in enumerate(variants):
         database = build_database(tmp_path / f"build{number}.duckdb", ["Oui", variant])
 
-        findings = scan_mart(database, "results")
+        findings = scan_marts(database, ["results"])["results"]
 
         assert [f.reason for f in findings] == ["value of a personal column"], repr(variant)
+
+
+def test_python_and_dbt_normalise_whitespace_alike() -> None:
+    """Checks made before dbt runs (the landing's headers) normalise text as staging does."""
+    texts = [
+        "  Un\u00a0prestataire \u202finformatique\t",
+        "figure\u2007et\u2009fine",
+        "cadratin\u2003et idéographique\u3000gardés",
+        "ligne\nsuivante\r\n",
+        "",
+    ]
+    with duckdb.connect() as connection:
+        in_sql = [
+            connection.execute(f"select {normalise_whitespace_sql('?')}", [text]).fetchone()[0]
+            for text in texts
+        ]
+    assert [normalise_whitespace(text) for text in texts] == in_sql

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from barometre.config import SYNTHETIC_MARKER
 from barometre.errors import BarometreError, LandingError
+from barometre.text import normalise_whitespace
 
 REFERENCE_FILE_NAME = "respondents_reference.csv"
 # separators a spreadsheet or another export setting may have used instead of commas
@@ -245,7 +246,7 @@ def read_survey_export(path: Path) -> CsvStream:
         )
     seen: dict[str, int] = {}
     for position, name in enumerate(header, start=1):
-        key = " ".join(name.split())  # str.split also splits on no-break spaces
+        key = normalise_whitespace(name)  # as staging will, no-break spaces included
         if key in seen:
             raise LandingError(
                 path,
@@ -259,7 +260,7 @@ def read_survey_export(path: Path) -> CsvStream:
 def _is_response_id_header(header: str) -> bool:
     """LimeSurvey's response id column, as headed by each of its export settings: the text
     ("ID de la réponse", "Response ID"), the code ("id") or both ("id. ID de la réponse")."""
-    text = " ".join(header.split()).casefold()
+    text = normalise_whitespace(header).casefold()
     code, _, label = text.partition(". ")
     return text in RESPONSE_ID_HEADERS or (code == "id" and label in RESPONSE_ID_HEADERS)
 
@@ -270,7 +271,7 @@ def _distinct_responses(
     """The records, each with a whole-number response id that no record before had (the
     warehouse keys responses by it); an export of no record at all is refused."""
     first_lines: dict[int, int] = {}
-    column = f"column 1 ({' '.join(id_header.split())})"
+    column = f"column 1 ({normalise_whitespace(id_header)})"
     for line, record in rows:
         value = record[0].strip()
         if not value.isascii() or not value.isdigit() or int(value) > MAX_RESPONSE_ID:

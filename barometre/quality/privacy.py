@@ -4,7 +4,7 @@ Every text column of every mart is compared with the values of the raw layer's p
 free-text and upload columns (and the structure names of the reference files), as dbt lists
 them whitespace-normalised (staging.stg_limesurvey__personal_values), and searched for e-mail
 addresses and phone numbers. The questionnaire's own wording (codebook) is not
-respondent text and is left out, as are values shorter than four characters ("Oui", "1").
+respondent text and is left out, as are values shorter than four characters (a yes, a digit).
 Findings are reported masked, so the logs do not leak what the scan protects.
 """
 
@@ -12,16 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import duckdb
-from jinja2 import Environment
 
 from barometre.database import connect
-from barometre.settings import DBT_PROJECT_DIR
-
-NORMALISE_MACRO = DBT_PROJECT_DIR / "macros" / "normalise_whitespace.sql"
+from barometre.text import normalise_whitespace_sql
 
 EMAIL_PATTERN = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.]+"
 # Letters bound a number as digits do: a hexadecimal key (respondent_key) holds runs like
@@ -59,14 +55,6 @@ class Finding:
         return f"marts.{self.table}.{self.column}: {self.reason} ({self.masked_value})"
 
 
-@cache
-def _normalised(column: str) -> str:
-    """The column normalised as dbt normalises the personal values: the DuckDB variant of its
-    normalise_whitespace macro, rendered from the macro's file (one definition of whitespace)."""
-    macros = Environment().from_string(NORMALISE_MACRO.read_text(encoding="utf-8")).module
-    return str(macros.default__normalise_whitespace(column)).strip()
-
-
 def scan_marts(database: Path, tables: Sequence[str]) -> dict[str, list[Finding]]:
     """Look for personal data in every text column of these marts; the personal values are
     gathered from the raw layer once for them all."""
@@ -89,7 +77,7 @@ def _scan_column(connection: duckdb.DuckDBPyConnection, table: str, column: str)
     rows = connection.execute(
         f"""
         with published as (
-            select distinct {_normalised(f'"{column}"')} as value
+            select distinct {normalise_whitespace_sql(f'"{column}"')} as value
             from marts."{table}" where "{column}" is not null
         )
         select

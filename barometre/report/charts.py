@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
+from barometre.codebook import no_answer_label
+
 WIDTH = 760
 PLOT_WIDTH = 560  # the 0–100 % scale; the rest of the width holds the value labels
 FONT = 12
@@ -32,6 +34,7 @@ PALETTE = (
     "#9b2f5c",
 )
 NO_ANSWER_COLOUR = "#b8b8b8"
+NO_ANSWER = no_answer_label()
 
 
 @dataclass(frozen=True)
@@ -79,10 +82,10 @@ class Series:
 
 
 def colours(labels: Sequence[str]) -> dict[str, str]:
-    """A stable colour per label, "Sans réponse" always grey."""
+    """A stable colour per label, the no-answer row always grey."""
     palette = iter(PALETTE * (1 + len(labels) // len(PALETTE)))
     return {
-        label: NO_ANSWER_COLOUR if label.startswith("Sans réponse") else next(palette)
+        label: NO_ANSWER_COLOUR if label.startswith(NO_ANSWER) else next(palette)
         for label in labels
     }
 

@@ -58,9 +58,13 @@ def load_published(published_db: Path) -> Published:
             "marts.survey_results",
             ["question_order", "question_id", "wave", "item_order", "answer_order"],
         )
-        codes = harmonised_codes(connection)
+        # how comparable each question is with the wave before (the trend's warnings)
+        grades = {
+            (row["question_id"], row["wave"]): row["comparability"]
+            for row in rows("marts.codebook", [])
+        }
         for row in survey:
-            row.update(codes.get(result_key(row), {}))
+            row["comparability"] = grades.get((row["question_id"], row["wave"]))
         return Published(
             release=release[0] if release else {},
             survey=survey,
@@ -105,31 +109,3 @@ def is_poll_total(row: Row) -> bool:
 def latest(by_wave: dict[int, list[Row]]) -> tuple[int, list[Row]]:
     wave = max(by_wave)
     return wave, by_wave[wave]
-
-
-HARMONISED_COLUMNS = ("item_code", "answer_code", "harmonised_label", "comparability")
-
-
-RESULT_KEY = ("wave", "question_id", "item_label", "answer_label", "group_label")
-
-
-def harmonised_codes(connection: duckdb.DuckDBPyConnection) -> dict[tuple, Row]:
-    """Stable codes of every survey result, from the theme marts (the marts of the release
-    with a change_pts column), so trends follow an answer whose wording changed."""
-    marts = connection.execute(
-        "select table_name from duckdb_columns() where database_name = current_database() "
-        "and schema_name = 'marts' and column_name = 'change_pts' order by table_name"
-    ).fetchall()
-    if not marts:
-        return {}
-    columns = ", ".join(RESULT_KEY + HARMONISED_COLUMNS)
-    union = " union all ".join(f'select {columns} from marts."{name}"' for (name,) in marts)
-    codes = {}
-    for values in connection.execute(union).fetchall():
-        key, harmonised = values[: len(RESULT_KEY)], values[len(RESULT_KEY) :]
-        codes[key] = dict(zip(HARMONISED_COLUMNS, harmonised, strict=True))
-    return codes
-
-
-def result_key(row: Row) -> tuple:
-    return tuple(row[column] for column in RESULT_KEY)

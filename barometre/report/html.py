@@ -8,29 +8,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from html import escape
 
+from barometre.codebook import small_base, theme_labels
 from barometre.report.data import Published, Row
 
-SMALL_BASE = 30  # the Observatoire's and the poll's threshold for reading a figure with care
+SMALL_BASE = small_base()  # under it, a figure is read with care
 INDEX = "index.html"
 CODEBOOK = "codebook.html"
 COMPARISONS = "citoyens-collectivites.html"
-THEME_LABELS = {
-    "artificial_intelligence": "Intelligence artificielle",
-    "cybersecurity": "Cybersécurité",
-    "data_usage": "Usages de la donnée",
-    "respondent": "Profil des répondants",
-    "culture_skills": "Culture et compétences",
-    "infrastructure_technology": "Infrastructures et technologies",
-    "law_governance": "Droit et gouvernance",
-    "responsible_digital": "Numérique responsable",
-    "data_society": "La donnée dans la société",
-    "trust": "Confiance dans les acteurs",
-    "data_domains": "Ce que la donnée peut améliorer",
-    "confidence": "Les conditions de la confiance",
-    "regulation": "Réglementation",
-    "ai": "Intelligence artificielle",
-    "cyber": "Cybersécurité",
-}
+THEME_LABELS = theme_labels()
 CSS = """
 body{font-family:"DejaVu Sans","Liberation Sans",Arial,sans-serif;margin:0;color:#1d2329}
 nav{background:#14365d;padding:.5rem 1rem;display:flex;flex-wrap:wrap;gap:.3rem 1rem}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from html import escape
 
+from barometre.codebook import no_answer_label, totals
 from barometre.report.charts import (
     Bar,
     Category,
@@ -29,8 +30,8 @@ from barometre.report.html import (
     wordings,
 )
 
-MAIN_GROUPS = ("Total", "Total hors communes < 3500 habitants")
-NO_ANSWER = "Sans réponse"
+MAIN_GROUPS = tuple(totals())  # the Observatoire's two totals, shown first
+NO_ANSWER = no_answer_label()
 STACKED_TYPES = ("array", "ranking")
 
 
@@ -42,7 +43,7 @@ def survey_theme_page(theme: str, questions: Questions, data: Published, nav: st
     title = f"Collectivités — {theme_label(theme)}"
     intro = (
         '<p class="note">Enquête auprès des collectivités. Pourcentages de l\'ensemble des '
-        "répondants du groupe (« Sans réponse » compris), comme les publie l'Observatoire.</p>"
+        f"répondants du groupe (« {NO_ANSWER} » compris), comme les publie l'Observatoire.</p>"
     )
     return page(title, nav, intro + "".join(sections), data.release)
 
@@ -150,7 +151,7 @@ def _survey_trend(question_id: str, by_wave: dict[int, list[Row]], question_type
             "d'évolution pour cette question.</p>"
         )
     present = [g for g in MAIN_GROUPS if all(groups(rows).get(g) for rows in by_wave.values())]
-    group = present[0] if present else "Total"
+    group = present[0] if present else MAIN_GROUPS[0]
     # one line per harmonised answer (and item): its wording may change from wave to wave
     points: dict[tuple, dict[int, Point]] = defaultdict(dict)
     labels: dict[tuple, str] = {}
@@ -192,7 +193,7 @@ def _comparability_warning(by_wave: dict[int, list[Row]]) -> str:
 
 def _trend_rows(rows: list[Row], question_type: str) -> list[Row]:
     """The figures a trend follows: every answer, or for arrays and rankings each row's first
-    answer on the scale (e.g. "Oui"), which keeps the chart readable."""
+    answer on the scale (e.g. a yes), which keeps the chart readable."""
     kept = [r for r in rows if r["pct"] is not None]
     if question_type not in STACKED_TYPES:
         return kept

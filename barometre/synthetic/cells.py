@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from random import Random
 
+from barometre.codebook import ticked_label
 from barometre.synthetic.questionnaire import Item, Question, Survey, column_count
 
+TICKED, UNTICKED = ticked_label(), "Non"  # how LimeSurvey exports a multi-select item
 SUBMITTED_AT = "1980-01-01 00:00:00"
 FINAL_PAGE = "13"
 # Abbreviations the Observatoire applies to normalised names (methodology note §3.3).
@@ -128,7 +130,7 @@ def _seconds(rng: Random, low: float, high: float) -> float:
 
 
 def weighted_option(rng: Random, options: Sequence[str]) -> str:
-    # Earlier options are more likely, so follow-up questions (shown on "Oui") get answers.
+    # Earlier options are more likely, so follow-up questions (shown on a yes) get answers.
     weights = [len(options) - i for i in range(len(options))]
     return rng.choices(list(options), weights=weights)[0]
 
@@ -208,7 +210,7 @@ def metadata_cell(question: Question, rng: Random, who: Answering) -> str:
 
 def checkbox_cell(rng: Random, item: Item, counter: list[int]) -> str:
     if item.kind == "choice":
-        return rng.choices(("Oui", "Non"), weights=(2, 3))[0]
+        return rng.choices((TICKED, UNTICKED), weights=(2, 3))[0]
     if rng.random() >= 0.15:
         return ""
     counter[0] += 1

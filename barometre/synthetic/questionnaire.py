@@ -6,20 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from barometre.codebook import wave_rows
+from barometre.codebook import theme_labels, wave_rows
 
 ITEM_SEPARATORS = (" ", "  ", "    ")
 NBSP = "\u00a0"
-THEME_PAGE_LABELS = {
-    "respondent": "Vous connaître",
-    "law_governance": "Droit et gouvernance des données",
-    "data_usage": "Usages des données",
-    "culture_skills": "Culture et compétences",
-    "artificial_intelligence": "Intelligence artificielle",
-    "infrastructure_technology": "Infrastructures et technologies",
-    "cybersecurity": "Cybersécurité",
-    "responsible_digital": "Numérique responsable",
-}
+THEME_LABELS = theme_labels()  # the export's page titles
 
 
 @dataclass(frozen=True)
@@ -152,7 +143,7 @@ def _page_name(index: int, page: list[Question]) -> str:
     # The real export has one untitled page: keep its timing header name empty too.
     if not any(q.text for q in page):
         return ""
-    return f"Page {index:02d} (exemple) - {THEME_PAGE_LABELS.get(page[0].theme, page[0].theme)}"
+    return f"Page {index:02d} (exemple) - {THEME_LABELS.get(page[0].theme, page[0].theme)}"
 
 
 def timing_headers(pages: list[list[Question]], coded: bool = False) -> list[str]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from random import Random
 
+from barometre import codebook
 from barometre.ingest.landing import REFERENCE_COLUMNS, REFERENCE_FILE_NAME
 from barometre.synthetic.cells import (
     Answering,
@@ -40,7 +41,7 @@ WAVE = "2023"  # the wave this module's respondent mix reproduces (others: surve
 EXPORT_FILENAME = "results-survey-sample.csv"
 FIRST_RESPONSE_ID = 5
 
-# Retained respondents per reference category ("" = not classified, i.e. "Autre").
+# Retained respondents per reference category ("" = not classified: the default category).
 RETAINED_COUNTS = (
     ("Commune", 30),
     ("EPCI", 33),
@@ -49,12 +50,16 @@ RETAINED_COUNTS = (
     ("Region", 10),
     ("", 75),
 )
-# Commune strata: (lower, upper exclusive, count, boundary value used once).
-COMMUNE_STRATA = (
-    (80, 3500, 9, 3499),
-    (3500, 10000, 6, 3500),
-    (10000, 100000, 10, 10000),
-    (100000, 900000, 5, 100000),
+# Commune strata (bounds from seeds/survey_groups.csv; the smallest and the largest commune
+# drawn are the generator's): (lower, upper exclusive, count, boundary value used once).
+COMMUNE_STRATA = tuple(
+    (
+        stratum.population_min or 80,
+        stratum.population_max or 900000,
+        count,
+        stratum.population_min or stratum.population_max - 1,
+    )
+    for stratum, count in zip(codebook.strata(), (9, 6, 10, 5), strict=True)
 )
 # (category, index among retained of that category, number of strictly emptier duplicates).
 DUPLICATE_PLAN = (
@@ -78,6 +83,11 @@ EMPTY_STARTS = 8
 NAME_TEMPLATES: dict[str, tuple[str, ...]] = {
     "Commune": ("Commune fictive de {}", "Mairie fictive de {}", "Ville fictive de {}"),
     "EPCI": ("Communauté de communes fictive du {}", "Communauté d'agglomération fictive de {}"),
+    # 2022's self-declared EPCI, métropoles included
+    "EPCI_or_Metropole": (
+        "Communauté de communes fictive du {}",
+        "Communauté d'agglomération fictive de {}",
+    ),
     "Metropole": ("Métropole fictive de {}",),
     "Departement": ("Département fictif de {}", "Conseil départemental fictif de {}"),
     "Region": ("Région fictive {}",),
@@ -110,7 +120,7 @@ def make_structure(rng: Random, category: str, place: str, population: int | Non
     siren = "2" + digits(rng, 8) if category else ""
     if siren and rng.random() < 0.25:
         siren = f"{siren[:3]} {siren[3:6]} {siren[6:]}"  # as some reference rows have it
-    if category == "EPCI":
+    if category in ("EPCI", "EPCI_or_Metropole"):  # the latter: 2022's EPCI, métropoles included
         population = rng.randint(8_000, 250_000)
     elif category == "Metropole":
         population = rng.randint(250_000, 1_500_000)

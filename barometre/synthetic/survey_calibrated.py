@@ -4,8 +4,8 @@ Everything written here is FICTIVE sample data, like the 2023 wave (survey_2023.
 structures ("fictif"/"fictive" in every name), invented contacts, seeded pseudo-random answers.
 What is not random is how many respondents give each answer: the counts in
 ``targets/survey_<wave>.csv`` are met exactly, per segment, so that the warehouse run on
-this sample reproduces the Observatoire's published figures for that wave (2022: every "Total"
-and "Total hors communes < 3500" count of single-choice and multi-select questions; 2024: the
+this sample reproduces the Observatoire's published figures for that wave (2022: every count of
+its two totals for single-choice and multi-select questions; 2024: the
 report's headline figures, listed in seeds/survey_report_figures.csv).
 
 A target row is ``question_id, item_code, answer_code, segment, n``: exactly ``n`` respondents
@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from random import Random
 
+from barometre import codebook
 from barometre.codebook import read_seed
 from barometre.ingest.landing import REFERENCE_COLUMNS, REFERENCE_FILE_NAME
 from barometre.synthetic import cells, questionnaire, survey_2023
@@ -37,23 +38,20 @@ from barometre.synthetic.questionnaire import Question, Survey
 TARGETS_DIR = Path(__file__).resolve().parent / "targets"
 REST = "rest"
 NOT_SHOWN = "not_shown"
-SMALL_COMMUNES = "Communes de moins de 3 500 hab."
-# A population inside each commune stratum, for waves classified from a reference file.
+# A population inside each commune stratum (its bounds in seeds/survey_groups.csv; the smallest
+# and the largest commune drawn are the generator's), for waves classified from a reference file.
 STRATUM_POPULATIONS = {
-    SMALL_COMMUNES: (200, 3499),
-    "Communes de 3 500 à 10 000 hab.": (3500, 9999),
-    "Communes de 10 000 à 100 000 hab.": (10000, 99999),
-    "Communes de plus de 100 000 hab.": (100000, 800000),
+    stratum.label: (stratum.population_min or 200, (stratum.population_max or 800001) - 1)
+    for stratum in codebook.strata()
 }
+SMALL_COMMUNES = codebook.strata()[0].label
+COMMUNES = codebook.strata()[0].parent  # the category the strata split
+OTHER = codebook.default_category()
 PLACE_SUFFIXES = ("", "-sur-Loire", "-les-Bains")
-# The category code and name template of each non-commune cell ("" = Autre).
-CELL_CATEGORIES = {
-    "Un EPCI (hors métropole)": "EPCI",
-    "Une métropole": "Metropole",
-    "Un département": "Departement",
-    "Une région": "Region",
-    "Un EPCI": "EPCI",
-    "Autre": "",
+# The category code (and so the name template) of each non-commune cell: the first code of
+# seeds/structure_categories.csv classified into it ("" for the default category).
+CELL_CATEGORIES = {OTHER: ""} | {
+    label: code for code, label in reversed(codebook.category_labels().items())
 }
 
 
@@ -99,7 +97,7 @@ def respondent_cells(wave: str) -> list[tuple[str, int]]:
         if row["wave"] == wave
         and (
             kinds[row["group_label"]] == "stratum"
-            or (kinds[row["group_label"]] == "category" and row["group_label"] != "Une commune")
+            or (kinds[row["group_label"]] == "category" and row["group_label"] != COMMUNES)
         )
     ]
 
@@ -110,17 +108,15 @@ def _classification(wave: str) -> str:
 
 def _self_declared_answers(wave: str, cell: str) -> dict[str, str]:
     """The structure type (and population band) answers that classify into this cell."""
-    labels = {r["category"]: r["category_label"] for r in read_seed("structure_categories")}
+    labels = codebook.category_labels()
     answers: dict[str, str] = {}
     for row in read_seed("self_declared_structures"):
         if row["wave"] != wave:
             continue
-        label = (
-            labels.get(row["category"], "Autre") if row["question_id"] == "structure_type" else ""
-        )
+        label = labels.get(row["category"], OTHER) if row["question_id"] == "structure_type" else ""
         is_commune = cell in STRATUM_POPULATIONS
         if row["question_id"] == "structure_type" and (
-            label == cell or (is_commune and label == "Une commune")
+            label == cell or (is_commune and label == COMMUNES)
         ):
             answers["structure_type"] = row["answer_label"]
         if row["question_id"] == "population_band" and row["stratum_label"] == cell:
@@ -268,12 +264,12 @@ class CalibratedAnswers:
             ticked = set(map(id, _pick(self.rng, shown, n, question, item.code)))
             for respondent in shown:
                 respondent.answers[question.question_id][index] = (
-                    "Oui" if id(respondent) in ticked else "Non"
+                    cells.TICKED if id(respondent) in ticked else cells.UNTICKED
                 )
 
 
 def _in_segment(cell: str, segment: str) -> bool:
-    return cell == segment or (segment == "Une commune" and cell in STRATUM_POPULATIONS)
+    return cell == segment or (segment == COMMUNES and cell in STRATUM_POPULATIONS)
 
 
 def _total(targets: list[Target], answer_code: str) -> int:
