@@ -1,7 +1,8 @@
 """The codebook seeds (seeds/*.csv) as Python reads them: the one reader, beside dbt, which
 loads the same files into the codebook schema for SQL.
 
-Values are text as in the files; callers convert what they need.
+Values are text as in the files; callers convert what they need. `load_questions` gives one
+wave's questionnaire as the codebook describes it (questions, items and answer scales).
 """
 
 from __future__ import annotations
@@ -21,9 +22,69 @@ def read_seed(name: str, seeds_dir: Path = SEEDS_DIR) -> list[Row]:
         return list(csv.DictReader(handle))
 
 
-def wave_rows(name: str, wave: int | str) -> list[Row]:
+def wave_rows(name: str, wave: int | str, seeds_dir: Path = SEEDS_DIR) -> list[Row]:
     """The rows of a per-wave seed (question_crosswalk, answer_crosswalk, ...) for one wave."""
-    return [row for row in read_seed(name) if row["wave"] == str(wave)]
+    return [row for row in read_seed(name, seeds_dir) if row["wave"] == str(wave)]
+
+
+@dataclass(frozen=True)
+class Item:
+    label: str
+    kind: str  # choice | free_text
+    code: str = ""  # stable item code (survey_question_items.item_code)
+    subcode: str = ""  # LimeSurvey subquestion code, for waves whose headers carry codes
+
+
+@dataclass(frozen=True)
+class Question:
+    question_id: str
+    order: int
+    theme: str
+    qtype: str
+    text: str
+    shown_if: tuple[str, str] | None
+    items: tuple[Item, ...]
+    options: tuple[str, ...]
+    code: str = ""  # LimeSurvey question code, for waves whose headers carry codes (2022)
+    option_codes: tuple[str, ...] = ()  # answer_crosswalk.answer_code of each option
+    option_harmonised: tuple[str, ...] = ()  # answer_crosswalk.harmonised_label of each option
+
+
+def _ordered(rows: list[Row], order_key: str) -> dict[str, list[Row]]:
+    grouped: dict[str, list[Row]] = {}
+    for row in sorted(rows, key=lambda r: (r["question_id"], int(r[order_key]))):
+        grouped.setdefault(row["question_id"], []).append(row)
+    return grouped
+
+
+def load_questions(wave: int | str, seeds_dir: Path = SEEDS_DIR) -> list[Question]:
+    """One wave's questionnaire, in questionnaire order."""
+    items = _ordered(wave_rows("survey_question_items", wave, seeds_dir), "item_order")
+    options = _ordered(wave_rows("answer_crosswalk", wave, seeds_dir), "answer_order")
+    questions = []
+    for row in wave_rows("question_crosswalk", wave, seeds_dir):
+        qid = row["question_id"]
+        parent, _, prefix = row["shown_if"].partition(":")
+        scale = options.get(qid, [])
+        questions.append(
+            Question(
+                question_id=qid,
+                order=int(row["question_order"]),
+                theme=row["theme"],
+                qtype=row["question_type"],
+                text=row["question_text"],
+                shown_if=(parent, prefix) if parent else None,
+                items=tuple(
+                    Item(i["item_label"], i["item_kind"], i["item_code"], i["subquestion_code"])
+                    for i in items.get(qid, [])
+                ),
+                options=tuple(o["answer_label"] for o in scale),
+                code=row["question_code"],
+                option_codes=tuple(o["answer_code"] for o in scale),
+                option_harmonised=tuple(o["harmonised_label"] for o in scale),
+            )
+        )
+    return sorted(questions, key=lambda q: q.order)
 
 
 @dataclass(frozen=True)

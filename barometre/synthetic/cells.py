@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from random import Random
 
-from barometre.codebook import ticked_label
-from barometre.synthetic.questionnaire import Item, Question, Survey, column_count
+from barometre.codebook import Item, Question, ticked_label
+from barometre.synthetic.questionnaire import Survey, column_count
 
 TICKED, UNTICKED = ticked_label(), "Non"  # how LimeSurvey exports a multi-select item
 SUBMITTED_AT = "1980-01-01 00:00:00"

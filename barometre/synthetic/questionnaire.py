@@ -6,33 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from barometre.codebook import theme_labels, wave_rows
+from barometre.codebook import Item, Question, load_questions, theme_labels, wave_rows
 
 ITEM_SEPARATORS = (" ", "  ", "    ")
 NBSP = "\u00a0"
 THEME_LABELS = theme_labels()  # the export's page titles
-
-
-@dataclass(frozen=True)
-class Item:
-    label: str
-    kind: str  # choice | free_text
-    code: str = ""  # stable item code (survey_question_items.item_code)
-    subcode: str = ""  # LimeSurvey subquestion code, for waves whose headers carry codes
-
-
-@dataclass(frozen=True)
-class Question:
-    question_id: str
-    order: int
-    theme: str
-    qtype: str
-    text: str
-    shown_if: tuple[str, str] | None
-    items: tuple[Item, ...]
-    options: tuple[str, ...]
-    code: str = ""  # LimeSurvey question code, for waves whose headers carry codes (2022)
-    option_codes: tuple[str, ...] = ()  # answer_crosswalk.answer_code of each option
 
 
 @dataclass
@@ -53,40 +31,6 @@ class Survey:
         start = self.first_column[question_id]
         question = next(q for q in self.questions if q.question_id == question_id)
         return range(start, start + column_count(question))
-
-
-def _ordered(rows: list[dict[str, str]], order_key: str) -> dict[str, list[dict[str, str]]]:
-    grouped: dict[str, list[dict[str, str]]] = {}
-    for row in sorted(rows, key=lambda r: (r["question_id"], int(r[order_key]))):
-        grouped.setdefault(row["question_id"], []).append(row)
-    return grouped
-
-
-def load_questions(wave: str) -> list[Question]:
-    items = _ordered(wave_rows("survey_question_items", wave), "item_order")
-    options = _ordered(wave_rows("answer_crosswalk", wave), "answer_order")
-    questions = []
-    for row in wave_rows("question_crosswalk", wave):
-        qid = row["question_id"]
-        parent, _, prefix = row["shown_if"].partition(":")
-        questions.append(
-            Question(
-                question_id=qid,
-                order=int(row["question_order"]),
-                theme=row["theme"],
-                qtype=row["question_type"],
-                text=row["question_text"],
-                shown_if=(parent, prefix) if parent else None,
-                items=tuple(
-                    Item(i["item_label"], i["item_kind"], i["item_code"], i["subquestion_code"])
-                    for i in items.get(qid, [])
-                ),
-                options=tuple(o["answer_label"] for o in options.get(qid, [])),
-                code=row["question_code"],
-                option_codes=tuple(o["answer_code"] for o in options.get(qid, [])),
-            )
-        )
-    return sorted(questions, key=lambda q: q.order)
 
 
 def load_completeness_question_id(wave: str) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 from random import Random
 
 from barometre import codebook
+from barometre.codebook import Question
 from barometre.ingest.landing import REFERENCE_COLUMNS, REFERENCE_FILE_NAME
 from barometre.synthetic.cells import (
     Answering,
@@ -35,7 +36,7 @@ from barometre.synthetic.cells import (
     typed_variant,
     write_csv,
 )
-from barometre.synthetic.questionnaire import Question, Survey, build_survey
+from barometre.synthetic.questionnaire import Survey, build_survey
 
 WAVE = "2023"  # the wave this module's respondent mix reproduces (others: survey_calibrated)
 EXPORT_FILENAME = "results-survey-sample.csv"

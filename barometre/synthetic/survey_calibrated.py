@@ -29,11 +29,11 @@ from pathlib import Path
 from random import Random
 
 from barometre import codebook
-from barometre.codebook import read_seed
+from barometre.codebook import Question, read_seed
 from barometre.ingest.landing import REFERENCE_COLUMNS, REFERENCE_FILE_NAME
 from barometre.synthetic import cells, questionnaire, survey_2023
 from barometre.synthetic.cells import Answering, Structure
-from barometre.synthetic.questionnaire import Question, Survey
+from barometre.synthetic.questionnaire import Survey
 
 TARGETS_DIR = Path(__file__).resolve().parent / "targets"
 REST = "rest"
