@@ -1,0 +1,1 @@
+"""Adding a wave: `barometre wave check` and `barometre wave draft` (docs/recipes.md)."""
