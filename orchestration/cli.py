@@ -57,12 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser(
         "run", help="materialise every asset (raw load, dbt, quality gate, publication)"
     )
-    run.add_argument(
-        "--landing",
-        type=Path,
-        default=config.SAMPLE_LANDING_DIR,
-        help="landing folder holding survey/<wave>/ (default: the bundled synthetic sample)",
-    )
+    _landing_argument(run)
     _warehouse_argument(run)
     run.add_argument(
         "--revise",
@@ -119,7 +114,37 @@ def _parser() -> argparse.ArgumentParser:
         "out", type=Path, help="folder to write survey/<wave>/ and poll/<wave>/ into"
     )
     sample.set_defaults(handler=_sample)
+    _wave_parser(commands)
     return parser
+
+
+def _wave_parser(commands: argparse._SubParsersAction) -> None:
+    wave = commands.add_parser("wave", help="draft a new wave's crosswalk rows")
+    wave_commands = wave.add_subparsers(dest="wave_command", required=True)
+    draft = wave_commands.add_parser(
+        "draft",
+        help="propose the crosswalk rows of a wave the codebook does not know, and a review "
+        "page (seeds/ is not edited)",
+    )
+    for command in (draft,):
+        _landing_argument(command)
+        command.add_argument(
+            "--seeds", type=Path, default=config.SEEDS_DIR, help="default: the project's seeds/"
+        )
+    draft.add_argument("--wave", type=int, required=True, metavar="YEAR", help="wave to draft")
+    draft.add_argument(
+        "--out", type=Path, metavar="DIR", help="folder for the draft (default: ./wave-YEAR-draft)"
+    )
+    draft.set_defaults(handler=_wave_draft)
+
+
+def _landing_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--landing",
+        type=Path,
+        default=config.SAMPLE_LANDING_DIR,
+        help="landing folder holding survey/<wave>/ (default: the bundled synthetic sample)",
+    )
 
 
 def _warehouse_argument(parser: argparse.ArgumentParser) -> None:
@@ -346,6 +371,22 @@ def _sample(arguments: argparse.Namespace) -> int:
 
     for path in write_sample_landing(arguments.out):
         console.print(f"wrote {path}")
+    return 0
+
+
+def _wave_draft(arguments: argparse.Namespace) -> int:
+    from barometre.waves.draft import draft_wave
+    from barometre.waves.files import draft_report, write_draft
+
+    out = (arguments.out or Path(f"wave-{arguments.wave}-draft")).resolve()
+    seeds = arguments.seeds.resolve()
+    try:
+        draft = draft_wave(arguments.landing.resolve(), arguments.wave, seeds)
+    except BarometreError as error:
+        _print_error(error)
+        return 1
+    for line in draft_report(draft, write_draft(draft, out, seeds), seeds):
+        _print_text(line)
     return 0
 
 
