@@ -119,14 +119,21 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _wave_parser(commands: argparse._SubParsersAction) -> None:
-    wave = commands.add_parser("wave", help="draft a new wave's crosswalk rows")
+    wave = commands.add_parser(
+        "wave", help="check a landing against the codebook, or draft a new wave's crosswalk rows"
+    )
     wave_commands = wave.add_subparsers(dest="wave_command", required=True)
+    check = wave_commands.add_parser(
+        "check",
+        help="list, per wave of the landing, what the codebook seeds lack or contradict "
+        "(exit 1 when a run would be refused)",
+    )
     draft = wave_commands.add_parser(
         "draft",
         help="propose the crosswalk rows of a wave the codebook does not know, and a review "
         "page (seeds/ is not edited)",
     )
-    for command in (draft,):
+    for command in (check, draft):
         _landing_argument(command)
         command.add_argument(
             "--seeds", type=Path, default=config.SEEDS_DIR, help="default: the project's seeds/"
@@ -135,6 +142,7 @@ def _wave_parser(commands: argparse._SubParsersAction) -> None:
     draft.add_argument(
         "--out", type=Path, metavar="DIR", help="folder for the draft (default: ./wave-YEAR-draft)"
     )
+    check.set_defaults(handler=_wave_check)
     draft.set_defaults(handler=_wave_draft)
 
 
@@ -372,6 +380,20 @@ def _sample(arguments: argparse.Namespace) -> int:
     for path in write_sample_landing(arguments.out):
         console.print(f"wrote {path}")
     return 0
+
+
+def _wave_check(arguments: argparse.Namespace) -> int:
+    from barometre.waves.check import check_landing, check_report
+
+    try:
+        findings = check_landing(arguments.landing.resolve(), arguments.seeds.resolve())
+    except BarometreError as error:
+        _print_error(error)
+        return 1
+    lines, refused = check_report(findings, arguments.seeds.resolve())
+    for line in lines:
+        _print_text(line)
+    return 1 if refused else 0
 
 
 def _wave_draft(arguments: argparse.Namespace) -> int:

@@ -84,6 +84,18 @@ def pipeline_command(landing: Path | None, warehouse: Path, *options: str) -> li
     ]
 
 
+def run_cli(*arguments: str, project: Path = REPO_ROOT) -> subprocess.CompletedProcess[str]:
+    """Any other `barometre` command, run as run_pipeline runs `barometre run`."""
+    return subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=project,
+        env=pipeline_environment(project),
+    )
+
+
 def pipeline_environment(project: Path = REPO_ROOT) -> dict[str, str]:
     """The environment of a run: none of the BAROMETRE_ variables of the test process; the
     code of `project` (a copy runs as from a read-only installation: Python cannot cache

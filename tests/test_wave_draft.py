@@ -7,8 +7,6 @@ from __future__ import annotations
 import csv
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,7 +20,7 @@ from barometre.waves.grading import Comparison, grade
 from barometre.waves.naming import code_from_label
 from barometre.waves.similarity import match_labels
 from benchmarks.wave_draft import compare, seeds_without
-from tests.conftest import SAMPLE_LANDING, copy_landing, sha256
+from tests.conftest import SAMPLE_LANDING, copy_landing, run_cli, sha256
 
 P12 = [
     "Oui",
@@ -175,13 +173,9 @@ def test_the_cli_drafts_a_new_wave_beside_the_seeds_never_into_them(tmp_path: Pa
     landing = copy_landing(SAMPLE_LANDING, tmp_path / "landing")
     shutil.copytree(landing / "survey" / "2024", landing / "survey" / "2025")
     seeds_before = {p.name: sha256(p) for p in config.SEEDS_DIR.iterdir()}
-    completed = subprocess.run(
-        [sys.executable, "-m", "orchestration.cli", "wave", "draft", "--landing", str(landing)]
-        + ["--wave", "2025", "--out", str(tmp_path / "draft")],
-        cwd=config.REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    completed = run_cli(
+        *("wave", "draft", "--landing", str(landing), "--wave", "2025"),
+        *("--out", str(tmp_path / "draft")),
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "wave 2025: 79 questions drafted (79 identical)" in completed.stdout
