@@ -87,7 +87,7 @@ def test_every_deliberate_gap_is_named_with_its_seed_and_row(seeds: Path) -> Non
     assert "answer 'Oui, partiellement'" in said[2023]
     assert 'add 2023,gdpr_compliance,<answer_order>,"Oui, partiellement",' in said[2023]
     assert "no expected size for 'Total hors communes < 3500 habitants'" in said[2023]
-    assert "item 'Le manque de compétences' is no item of wave 2024's cyber_obstacles" in said[2024]
+    assert "'Le manque de compétences' is not an item of wave 2024's cyber_obstacles" in said[2024]
     assert "add 2024,fieldwork,responsible_digital_reflection,reference_file" in said[2024]
 
     completed = wave_check("--landing", str(SAMPLE_LANDING), "--seeds", str(seeds))
@@ -113,7 +113,7 @@ def test_a_new_wave_lacks_its_settings_and_every_question(tmp_path: Path) -> Non
     ]
     unknown = by_seed["question_crosswalk.csv"]
     assert len(unknown) == len(questions_2024)
-    assert all("is no question of wave 2025" in f.problem for f in unknown)
+    assert all("is not a question of wave 2025" in f.problem for f in unknown)
     assert "add a wave 2025 row with question_text 'ID de la réponse'" in str(unknown[0])
     completed = wave_check("--landing", str(landing))
     assert completed.returncode == 1

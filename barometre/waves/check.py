@@ -19,7 +19,6 @@ from barometre.waves.export import (
     ExportQuestion,
     read_export_questionnaire,
 )
-from barometre.waves.headers import headers_carry_codes
 
 
 @dataclass(frozen=True)
@@ -169,15 +168,13 @@ def _questionnaire(files: SurveyWaveFiles, seeds: Seeds) -> list[Finding]:
     rows = seeds.questions.get(wave, [])
     coded = any(row["question_code"] for row in rows) if rows else None
     questionnaire = read_export_questionnaire(files.export, coded)
-    if coded is None:
-        coded = headers_carry_codes([h.raw for h in questionnaire.headers])
     by_code = {row["question_code"]: row for row in rows if row["question_code"]}
     by_text = {row["question_text"]: row for row in rows if not row["question_code"]}
     findings, found = [], set()
     for question in questionnaire.questions:
         row = by_code.get(question.first.question_code or "") or by_text.get(question.text)
         if row is None:
-            findings.append(_unknown_question(wave, question, coded))
+            findings.append(_unknown_question(wave, question))
             continue
         found.add(row["question_id"])
         findings += _unknown_items(wave, question, row, seeds)
@@ -196,18 +193,15 @@ def _questionnaire(files: SurveyWaveFiles, seeds: Seeds) -> list[Finding]:
     return findings
 
 
-def _unknown_question(wave: int, question: ExportQuestion, coded: bool) -> Finding:
+def _unknown_question(wave: int, question: ExportQuestion) -> Finding:
     columns = [c.header.position for c in question.columns]
     where = f"column {columns[0]}" + (f" to {columns[-1]}" if len(columns) > 1 else "")
-    key = (
-        f"question_code {question.first.question_code}"
-        if coded and question.first.question_code
-        else f"question_text {question.text!r}"
-    )
+    code = question.first.question_code  # only in a wave whose headers carry codes
+    key = f"question_code {code}" if code else f"question_text {question.text!r}"
     return Finding(
         wave,
         "question_crosswalk.csv",
-        f"{where} ({_short(question.text) or 'untitled'}) is no question of wave {wave}",
+        f"{where} ({_short(question.text) or 'untitled'}) is not a question of wave {wave}",
         f"add a wave {wave} row with {key} (barometre wave draft proposes it)",
     )
 
@@ -220,7 +214,7 @@ def _unknown_items(wave: int, question: ExportQuestion, row: Row, seeds: Seeds) 
         Finding(
             wave,
             "survey_question_items.csv",
-            f"column {column.header.position}: item {column.header.item_label!r} is no item "
+            f"column {column.header.position}: item {column.header.item_label!r} is not an item "
             f"of wave {wave}'s {row['question_id']}",
             f"add {wave},{row['question_id']},<item_order>,<item_code>,"
             f"{_csv(column.header.item_label or '')},choice,"
@@ -240,7 +234,7 @@ def _unknown_answers(wave: int, question: ExportQuestion, row: Row, seeds: Seeds
         Finding(
             wave,
             "answer_crosswalk.csv",
-            f"answer {label!r} ({counts[label]} cells of {_short(question.text)}) is no answer "
+            f"answer {label!r} ({counts[label]} cells of {_short(question.text)}) is not an answer "
             f"of wave {wave}'s {row['question_id']}",
             f"add {wave},{row['question_id']},<answer_order>,{_csv(label)},<answer_code>,"
             "<harmonised_label>",

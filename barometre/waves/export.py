@@ -25,7 +25,6 @@ from barometre.waves.headers import (
 NOT_SHOWN = "N/A"  # a cell hidden by the questionnaire's logic (stg_limesurvey__answers)
 TICK_SCALE = ("Oui", "Non")  # a multi-select item's cells: ticked or not
 # the codebook's question types, by what their columns hold
-CHOICE_TYPES = frozenset({"single_choice", "multi_select", "array", "ranking"})
 SCALE_TYPES = frozenset({"single_choice", "array", "ranking"})  # one answer of a scale a cell
 ITEM_TYPES = frozenset({"multi_select", "array", "ranking"})  # one column per item
 _RANKING_POSITION = re.compile(r"Classement \d+")
@@ -61,10 +60,6 @@ class ExportQuestion:
     @property
     def first(self) -> Header:
         return self.columns[0].header
-
-    @property
-    def key(self) -> str:
-        return self.first.key
 
     @property
     def text(self) -> str:
@@ -108,9 +103,7 @@ class ExportQuestion:
 
 @dataclass(frozen=True)
 class ExportQuestionnaire:
-    path: Path
-    coded: bool
-    headers: list[Header]
+    coded: bool  # headers carry LimeSurvey codes
     questions: list[ExportQuestion]
 
 
@@ -141,4 +134,4 @@ def read_export_questionnaire(path: Path, coded: bool | None = None) -> ExportQu
             question.columns.append(column)
     for question in questions.values():
         question.has_upload_count = question.text in upload_counted
-    return ExportQuestionnaire(path, coded, headers, list(questions.values()))
+    return ExportQuestionnaire(coded, list(questions.values()))

@@ -1,8 +1,8 @@
 """The comparability grade of a new question with the earlier question it was paired with,
 by the rules the hand-made crosswalk follows (seeds/_seeds.yml, question_crosswalk):
 - new: paired with nothing;
-- not_comparable: another format (free text became a multi-select, one question became an
-  array, a ranking ranks another number of positions);
+- not_comparable: another type or format (free text became a multi-select, one question
+  became an array, a ranking ranks another number of positions);
 - scale_changed: the answer scale gained answers (a "Non" split into "prévu" / "pas prévu"),
   or a multi-select became an array of the same items;
 - reworded: same scale, other wording of the question or of some answers;
@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from barometre.codebook import Question
-from barometre.waves.export import CHOICE_TYPES, SCALE_TYPES
+from barometre.waves.export import SCALE_TYPES
 from barometre.waves.similarity import is_dont_know, match_labels, overlap, same_wording
 
 # a multi-select becoming an array of (mostly) the same items changed its scale only
@@ -104,18 +104,15 @@ def grade_new(wave: int) -> Grade:
 
 def grade(comparison: Comparison) -> Grade:
     c = comparison
-    old_type, years = c.earlier.qtype, f"{c.earlier_wave} {{}}, {c.wave} {{}}"
-    evidence = _evidence(c)
+    old_type, evidence = c.earlier.qtype, _evidence(c)
     if old_type != c.kind:
+        change = _across(c, TYPE_WORDS[old_type], TYPE_WORDS[c.kind])
         if {old_type, c.kind} == {"multi_select", "array"} and _same_items(c):
-            note = years.format(TYPE_WORDS[old_type], TYPE_WORDS[c.kind]) + " of the same items"
-            return Grade("scale_changed", note, evidence)
-        if old_type in CHOICE_TYPES or c.kind in CHOICE_TYPES:
-            note = years.format(TYPE_WORDS[old_type], TYPE_WORDS[c.kind])
-            return Grade("not_comparable", note, evidence)
+            return Grade("scale_changed", f"{change} of the same items", evidence)
+        return Grade("not_comparable", change, evidence)
     if c.kind == "ranking" and len(c.items) != len(c.earlier.items):
-        note = years.format(f"ranked {len(c.earlier.items)}", f"ranks {len(c.items)} positions")
-        return Grade("not_comparable", note, evidence)
+        change = _across(c, f"ranked {len(c.earlier.items)}", f"ranks {len(c.items)} positions")
+        return Grade("not_comparable", change, evidence)
     added = [a for a in c.answers_added() if not is_dont_know(a)]
     if c.kind in SCALE_TYPES and added:
         old_scale = " / ".join(c.earlier.options)
@@ -126,7 +123,12 @@ def grade(comparison: Comparison) -> Grade:
         return Grade("identical", "", evidence)
     changes = [] if same_wording(c.text, c.earlier.text) else ["wording reworded"]
     changes += [f'"{old}" became "{new}"' for old, new in reworded_answers]
-    return Grade("reworded", "; ".join(changes) + "; same answers", evidence)
+    changes += ["same answers"] if c.scale else []
+    return Grade("reworded", "; ".join(changes), evidence)
+
+
+def _across(c: Comparison, before: str, after: str) -> str:
+    return f"{c.earlier_wave} {before}, {c.wave} {after}"
 
 
 def _same_items(c: Comparison) -> bool:

@@ -89,7 +89,7 @@ def _mean_positions(answers: list[dict[str, str]]) -> dict[str, float]:
     positions: dict[str, list[float]] = defaultdict(list)
     for row in answers:
         size = scale_sizes[row["wave"], row["question_id"]]
-        # answer_order counts from 1 (a few scales skip numbers: the rank among them is kept)
+        # answer_order counts from 1
         position = (int(row["answer_order"]) - 1) / max(1, size - 1)
         positions[comparable(row["answer_label"])].append(min(1.0, position))
     return {label: sum(found) / len(found) for label, found in positions.items()}

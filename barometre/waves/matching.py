@@ -139,12 +139,12 @@ def match_questions(questions: Sequence[ExportQuestion], history: History) -> li
     matches = []
     for question in questions:
         chosen = paired.get(question.order)
-        others = [
-            found
-            for (order, _), found in evidence.items()
-            if order == question.order and found is not chosen
-        ]
-        rival = max(others, key=lambda found: found.score, default=None)
+        others = [evidence[question.order, c.question_id] for c in candidates]
+        rival = max(
+            (found for found in others if found is not chosen),
+            key=lambda found: found.score,
+            default=None,
+        )
         matches.append(QuestionMatch(question, kinds[question.order], chosen, rival))
     return matches
 
