@@ -65,16 +65,14 @@ def _question(question: DraftQuestion, wave: int) -> str:
     ]
     if question.grade.note:
         parts.append(f"<p>Note: {escape(question.grade.note)}</p>")
-    if earlier is not None:
-        old, new = _diff(earlier.question.text, question.export.text)
+    # a new question beside the closest earlier one, which a reviewer may find is the same
+    shown = earlier or (match.best_unpaired.candidate if match.best_unpaired else None)
+    if shown is not None:
+        old, new = _diff(shown.question.text, question.export.text)
+        closest = "" if earlier else f"closest, {escape(shown.question_id)}, "
         parts.append(
-            f'<div class="sides"><div><b>{earlier.wave}</b> ({earlier.question.qtype}): {old}'
-            f"</div><div><b>{wave}</b>: {new}</div></div>"
-        )
-    else:
-        parts.append(
-            f'<div class="sides"><div>—</div><div><b>{wave}</b>: '
-            f"{escape(question.export.text) or '<i>(untitled)</i>'}</div></div>"
+            f'<div class="sides"><div><b>{shown.wave}</b> ({closest}{shown.question.qtype}): '
+            f"{old}</div><div><b>{wave}</b>: {new or '<i>(untitled)</i>'}</div></div>"
         )
     parts.append(f"<p>{_evidence_line(match.evidence, match.best_unpaired)}</p>")
     parts += [f"<p>{escape(fact)}</p>" for fact in question.grade.evidence]
