@@ -156,6 +156,10 @@ def test_the_review_page_shows_the_least_sure_first_with_the_wording_changes(
     confidences = [float(c) for c in re.findall(r"<h2><span[^>]*>([0-9.]+)</span>", page)]
     assert len(confidences) == len(read_seed("question_crosswalk", draft_2024)) == 79
     assert confidences == sorted(confidences) and confidences[0] < 0.5
+    # first, a new question beside the earlier one it was nearly paired with
+    least_sure = page.split("<section>")[1]
+    assert '<span class="grade new">' in least_sure
+    assert "(closest, cyber_obstacles, multi_select)" in least_sure
     # ai_projects was reworded in 2024: its old and new wordings, differences marked
     section = next(s for s in page.split("<section>") if ">ai_projects<" in s)
     assert "scale_changed" in section
