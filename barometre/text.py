@@ -18,11 +18,18 @@ from barometre.config import DBT_PROJECT_DIR
 
 NORMALISE_MACRO = DBT_PROJECT_DIR / "macros" / "normalise_whitespace.sql"
 _WHITESPACE = re.compile(r"[\t\n\f\r \u00a0\u202f\u2007\u2009]+")
+# what DuckDB's trim() removes: the Unicode space separators, not tabs nor line breaks
+_TRIMMED = " \u00a0\u1680\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B)))
 
 
 def normalise_whitespace(text: str) -> str:
     """Every run of whitespace as one space, trimmed."""
-    return _WHITESPACE.sub(" ", text).strip()
+    return trim(_WHITESPACE.sub(" ", text))
+
+
+def trim(text: str) -> str:
+    """The text without the spaces DuckDB's trim() takes off its ends."""
+    return text.strip(_TRIMMED)
 
 
 @cache

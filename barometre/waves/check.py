@@ -141,7 +141,7 @@ def _settings_rows(files: SurveyWaveFiles, settings: Row, seeds: Seeds) -> list[
                 wave,
                 "survey_waves.csv",
                 f"wave {wave} is classified by reference_file but {files.export.parent} has no "
-                "respondents_reference.csv: every respondent would be 'Autre'",
+                "respondents_reference.csv: every respondent would fall in the default category",
                 "add the reference file to the landing, or classify the wave self_declared",
                 blocking=False,
             )

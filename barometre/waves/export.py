@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from barometre.codebook import ticked_label
 from barometre.ingest.landing import read_survey_export
 from barometre.waves.headers import (
     TIMING,
@@ -23,7 +24,7 @@ from barometre.waves.headers import (
 )
 
 NOT_SHOWN = "N/A"  # a cell hidden by the questionnaire's logic (stg_limesurvey__answers)
-TICK_SCALE = ("Oui", "Non")  # a multi-select item's cells: ticked or not
+TICK_SCALE = (ticked_label(), "Non")  # a multi-select item's cells: ticked or not
 # the codebook's question types, by what their columns hold
 SCALE_TYPES = frozenset({"single_choice", "array", "ranking"})  # one answer of a scale a cell
 ITEM_TYPES = frozenset({"multi_select", "array", "ranking"})  # one column per item
@@ -44,7 +45,7 @@ class ExportColumn:
 
     @property
     def is_tick_item(self) -> bool:
-        """A multi-select item: ticked or not where shown (an "Autre" item holding the
+        """A multi-select item: ticked or not where shown (an "other" item holding the
         respondent's words has other values, and no "N/A" where hidden)."""
         return set(self.values) <= set(TICK_SCALE) and bool(self.values or self.not_shown)
 

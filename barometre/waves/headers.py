@@ -11,22 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# the model's normalise_whitespace macro: RE2's \s (no vertical tab) plus the no-break,
-# narrow no-break, figure and thin spaces
-_WHITESPACE = re.compile("[\t\n\f\r \u00a0\u202f\u2007\u2009]+")
-# what DuckDB's trim() removes: the Unicode space separators, not tabs nor line breaks
-_TRIMMED = " \u00a0\u1680\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B)))
+from barometre.text import normalise_whitespace, trim
+
 _CODE_PREFIX = re.compile(r"^([A-Za-z][A-Za-z0-9]*)(\[([^\]]*)\])?\. ")
 _ITEM = re.compile(r"\[([^\[\]]*)\]\Z")
 _STEM_BEFORE_ITEM = re.compile(r"^(.*?)[\t\n\f\r ]*\[[^\[\]]*\]\Z")
 UPLOAD_COUNT_PREFIX = "filecount - "
 # what LimeSurvey adds to an export beside the questions (no codebook row)
 UPLOAD_COUNT, TIMING = "upload_count", "timing"
-
-
-def normalise_whitespace(text: str) -> str:
-    """Every run of whitespace (no-break and thin spaces included) as one space, trimmed."""
-    return _WHITESPACE.sub(" ", text).strip(_TRIMMED)
 
 
 @dataclass(frozen=True)
@@ -56,15 +48,15 @@ def parse_header(position: int, raw: str, coded: bool) -> Header:
     text = header[code_match.end() :] if code_match else header
     if text.startswith(UPLOAD_COUNT_PREFIX):
         kind: str | None = UPLOAD_COUNT
-        text_without_prefix = text[len(UPLOAD_COUNT_PREFIX) :].strip(_TRIMMED)
+        text_without_prefix = trim(text[len(UPLOAD_COUNT_PREFIX) :])
     else:
         kind = TIMING if text == "Temps total :" or text.startswith("Durée pour ") else None
         text_without_prefix = text
     item_match = _ITEM.search(text)
-    item_label = item_match.group(1).strip(_TRIMMED) if item_match else None
+    item_label = trim(item_match.group(1)) if item_match else None
     if item_label:
         stem_match = _STEM_BEFORE_ITEM.match(text_without_prefix)
-        stem = stem_match.group(1).strip(_TRIMMED) if stem_match else ""
+        stem = trim(stem_match.group(1)) if stem_match else ""
     else:
         item_label, stem = None, text_without_prefix
     return Header(

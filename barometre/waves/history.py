@@ -45,7 +45,7 @@ class History:
 
 
 def vocabulary_key(label: str) -> str:
-    """A label as the vocabulary knows it: its words, singular ("Autres" is "Autre")."""
+    """A label as the vocabulary knows it: its words, singular (a plural "s" dropped)."""
     return " ".join(w[:-1] if w.endswith("s") else w for w in comparable(label).split())
 
 
