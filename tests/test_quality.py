@@ -22,9 +22,12 @@ def results_frame(**overrides: object) -> pd.DataFrame:
         "n": 10,
         "n_answered": 18,
         "n_group": 20,
+        "n_population": 21,
         "pct": 50.0,
         "pct_answered": 55.6,
         "pct_rounded": 50,
+        "ci95_low": 44.6,
+        "ci95_high": 55.4,
         "n_of_an_answer": 10,
     }
     other = {**row, "answer_label": "Non, pas encore", **overrides}
