@@ -93,7 +93,7 @@ class Group:
 
     label: str
     order: int
-    kind: str  # total, category or stratum
+    kind: str  # total, category, stratum or combined (a comparison base)
     parent: str
     population_min: int | None  # a stratum's bounds: lower inclusive, upper exclusive
     population_max: int | None

@@ -22,8 +22,14 @@ from barometre.ingest.landing import REFERENCE_FILE_NAME, read_csv_table
 from barometre.ingest.poll_file import POLL_WAVES_SEED, read_wave_settings
 from barometre.synthetic.landing import write_sample_landing
 
-# Seed columns holding a number of respondents, multiplied with the landing's rows.
-SIZE_COLUMNS = {"expected_sample_sizes.csv": "n_respondents", POLL_WAVES_SEED: "n_expected"}
+# Seed columns holding a number of respondents, multiplied with the landing's rows, and the
+# national counts they are drawn from (a group has no more respondents than authorities; the
+# weights and finite population corrections stay the same).
+SIZE_COLUMNS = {
+    "expected_sample_sizes.csv": "n_respondents",
+    POLL_WAVES_SEED: "n_expected",
+    "national_authority_counts.csv": "national_count",
+}
 # What a benchmark project copy needs to run (the installed package is shadowed by its copy).
 PROJECT_PARTS = ("barometre", "orchestration", "dbt_project", "seeds", "expectations")
 PROJECT_FILES = ("profiles.yml", "pyproject.toml")
@@ -143,7 +149,8 @@ def _scale_sav(source: Path, target: Path, id_variable: str, factor: int) -> Non
 
 
 def copy_project(out_dir: Path, factor: int) -> Path:
-    """A copy of the project whose size seeds expect `factor` times the sample's respondents."""
+    """A copy of the project whose size seeds expect `factor` times the sample's respondents
+    (drawn from `factor` times as many authorities)."""
     for part in PROJECT_PARTS:
         shutil.copytree(config.REPO_ROOT / part, out_dir / part, ignore=_COPY_IGNORED)
     for name in PROJECT_FILES:

@@ -1,7 +1,8 @@
 -- Per wave, the group sizes that must add up, by the rules of seeds/survey_groups.csv: the
--- categories to the total of every respondent, a split category's strata to the category, and
--- a total leaving a group out to the total of every respondent minus that group. One row per
--- wave and summed group, with its size and the sum of its parts.
+-- categories to the total of every respondent, a split category's strata to the category, a
+-- total leaving a group out to the total of every respondent minus that group, and a combined
+-- group to the sum of its members (seeds/survey_group_members.csv). One row per wave and
+-- summed group, with its size and the sum of its parts.
 with sizes as (
 
     select distinct wave, group_label, n_group from marts.survey_results
@@ -60,6 +61,17 @@ parts as (
     left join sizes as excluded
         on sizes.wave = excluded.wave
         and groups.excluded_group = excluded.group_label
+
+    union all
+
+    select combined.wave, combined.group_label, coalesce(sum(member_sizes.n_group), 0) as n_parts
+    from sizes as combined
+    inner join codebook.survey_group_members as members
+        on combined.group_label = members.group_label
+    left join sizes as member_sizes
+        on combined.wave = member_sizes.wave
+        and members.member_group = member_sizes.group_label
+    group by combined.wave, combined.group_label
 
 )
 

@@ -38,6 +38,13 @@ PUBLISHED_2023_GROUP_SIZES = {
     "Une région": 10,
     "Autre": 75,
 }
+# The Observatoire's comparison bases in 2023: "CT et EPCI hors communes < 3 500 hab." = 191 - 9
+# communes under 3 500 - 75 Autre (methodology note §4.7), and EPCI with métropoles = 33 + 18
+# (§5.1; not the 105 of its code).
+PUBLISHED_2023_COMPARISON_BASES = {
+    "CT et EPCI hors communes < 3 500 hab., hors Autre": 107,
+    "Un EPCI (métropoles incluses)": 51,
+}
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,7 @@ def run(command: list[str], cwd: Path) -> str:
 
 def test_the_doc_has_every_recipe() -> None:
     python = "\n".join(recipes("python"))
-    assert len(recipes("sh")) == 2 and len(recipes("json")) == 1
+    assert len(recipes("sh")) == 2 and len(recipes("json")) == 1 and recipes("sql")
     for needle in ("read_only=True", "create_engine", "pd.read_parquet", "pl.scan_parquet"):
         assert needle in python
 
@@ -98,6 +98,12 @@ def test_duckdb_cli_recipe(recipe: str, workdir: Path, gdpr_rows: list[tuple]) -
     # storage format older than the Python package's
     assert run([cli, "--version"], workdir).startswith("v1.")
     assert_shows(run(["bash", "-c", recipe], workdir), gdpr_rows)
+
+
+@pytest.mark.parametrize("recipe", recipes("sql"), ids=lambda r: r.split("from ")[1].split()[0])
+def test_sql_recipe_returns_rows(recipe: str, sample_run: PipelineRun) -> None:
+    with duckdb.connect(str(sample_run.published_db), read_only=True) as connection:
+        assert connection.execute(recipe).fetchall(), "the recipe returns nothing on the sample"
 
 
 def test_recipes_print_the_release_and_counts(sample_run: PipelineRun, workdir: Path) -> None:

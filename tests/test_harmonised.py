@@ -21,7 +21,8 @@ THEME_MARTS = {
     "cybersecurity": "cybersecurity",
     "responsible_digital": "responsible_digital",
 }
-# The 2022 strata, as the methodology note (§6.1) gives them.
+# The 2022 strata, as the methodology note (§6.1) gives them, and the comparison bases: 297 - 81
+# communes under 3 500 - 31 Autre (§4.7), and "Un EPCI", métropoles included (§5.1).
 PUBLISHED_2022_GROUP_SIZES = {
     "Total": 297,
     "Total hors communes < 3500 habitants": 216,
@@ -34,6 +35,8 @@ PUBLISHED_2022_GROUP_SIZES = {
     "Un département": 29,
     "Une région": 14,
     "Autre": 31,
+    "CT et EPCI hors communes < 3 500 hab., hors Autre": 185,
+    "Un EPCI (métropoles incluses)": 83,
 }
 
 
@@ -209,3 +212,25 @@ def test_thirty_questions_are_asked_in_every_wave(sample_run: PipelineRun) -> No
     waves = query(sample_run, "select count(distinct wave) from marts.codebook")[0][0]
     assert waves == 3
     assert len(common) >= 30, sorted(q for (q,) in common)
+
+
+def test_the_epci_base_carries_the_change_from_2022(sample_run: PipelineRun) -> None:
+    """2022 asked "Un EPCI" (métropoles included), later waves tell EPCI and métropoles apart:
+    "Un EPCI (métropoles incluses)" is the like-for-like group that has a change since 2022."""
+    rows = query(
+        sample_run,
+        "select wave, group_label, n_group, pct, previous_wave, change_pts "
+        "from marts.law_and_governance where question_id = 'gdpr_compliance' "
+        "and answer_code = 'oui_tout_fait'",
+    )
+    cell = {
+        (wave, group): (n, pct, previous, change) for wave, group, n, pct, previous, change in rows
+    }
+    base = "Un EPCI (métropoles incluses)"
+    assert cell[(2022, base)][:2] == cell[(2022, "Un EPCI")][:2]
+    epci, metropoles = cell[(2023, "Un EPCI (hors métropole)")], cell[(2023, "Une métropole")]
+    n, pct, previous, change = cell[(2023, base)]
+    assert n == epci[0] + metropoles[0]
+    assert previous == 2022
+    assert change == pytest.approx(pct - cell[(2022, base)][1])
+    assert cell[(2023, "Un EPCI (hors métropole)")][3] is None

@@ -22,9 +22,12 @@ def results_frame(**overrides: object) -> pd.DataFrame:
         "n": 10,
         "n_answered": 18,
         "n_group": 20,
+        "n_population": 21,
         "pct": 50.0,
         "pct_answered": 55.6,
         "pct_rounded": 50,
+        "ci95_low": 44.6,
+        "ci95_high": 55.4,
         "n_of_an_answer": 10,
     }
     other = {**row, "answer_label": "Non, pas encore", **overrides}
@@ -52,6 +55,68 @@ def test_failing_rows_are_named_by_their_id_columns(tmp_path: Path) -> None:
     assert "{'wave': 2023, 'question_id': 'gdpr_compliance', 'item_label': None, " in described
     assert "'answer_label': 'Non, pas encore', 'group_label': 'Total'" in described
     assert "'answer_label': 'Oui, tout à fait'" not in described
+
+
+def test_a_share_outside_its_interval_or_a_group_above_its_population_fails(
+    tmp_path: Path,
+) -> None:
+    frame = results_frame(ci95_low=52.0, n_population=18)
+    result = validate_frame(
+        "survey_results", frame, load_suite_definition("survey_results"), tmp_path
+    )
+
+    assert not result.success
+    failing = {(f.expectation, f.kwargs.get("column_A")) for f in result.failures}
+    assert failing == {
+        ("expect_column_pair_values_a_to_be_greater_than_b", "pct"),
+        ("expect_column_pair_values_a_to_be_greater_than_b", "n_population"),
+    }
+    assert "'answer_label': 'Oui, tout à fait'" not in result.describe()
+
+
+def weighted_totals_frame(**overrides: object) -> pd.DataFrame:
+    """The 2023 "Total pondéré" of the RGPD processes question, as the real export gives it."""
+    row = {
+        "wave": 2023,
+        "question_id": "gdpr_processes_changed",
+        "item_label": None,
+        "answer_label": "Oui",
+        "pct_total_pondere": 43.34,
+        "pct_weighted": 43.34,
+        "base_unweighted": 107,
+        "total_pondere_sum": 100.0,
+        "se": 8.89,
+        "ci95_low": 25.92,
+        "ci95_high": 60.76,
+        "n_effective": 22.54,
+        "n_effective_excess": 22.54 - 107,
+    }
+    return pd.DataFrame([row, {**row, "answer_label": "Je ne sais pas", **overrides}])
+
+
+def test_a_weighted_share_outside_its_interval_or_an_excess_effective_size_fails(
+    tmp_path: Path,
+) -> None:
+    definition = load_suite_definition("survey_weighted_totals")
+    consistent = validate_frame(
+        "survey_weighted_totals", weighted_totals_frame(), definition, tmp_path
+    )
+    broken = validate_frame(
+        "survey_weighted_totals",
+        weighted_totals_frame(ci95_high=40.0, n_effective=108.0, n_effective_excess=1.0),
+        definition,
+        tmp_path,
+    )
+
+    assert consistent.success, consistent.describe()
+    failing = {
+        (f.expectation, f.kwargs.get("column_A") or f.kwargs["column"]) for f in broken.failures
+    }
+    assert failing == {
+        ("expect_column_pair_values_a_to_be_greater_than_b", "ci95_high"),
+        ("expect_column_values_to_be_between", "n_effective_excess"),
+    }
+    assert "'answer_label': 'Je ne sais pas'" in broken.describe()
 
 
 def test_results_are_rendered_in_data_docs(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 -- Which reporting groups each retained respondent counts in (one row per respondent and group):
--- its category, for a category split into strata its stratum, and every total but those
--- leaving out one of its groups (seed survey_groups: group_kind, excluded_group).
+-- its category, for a category split into strata its stratum, every total but those leaving
+-- out one of its groups (seed survey_groups: group_kind, excluded_group), and every combined
+-- group listing its category or stratum as a member (seed survey_group_members).
 with respondents as (
 
     select * from {{ ref('int_respondents_classified') }}
@@ -42,8 +43,22 @@ totals as (
         and groups.excluded_group = excluded.group_label
     where excluded.respondent_key is null
 
+),
+
+combined as (
+
+    select
+        categories_and_strata.respondent_key,
+        categories_and_strata.wave,
+        members.group_label
+    from categories_and_strata
+    inner join {{ ref('survey_group_members') }} as members
+        on categories_and_strata.group_label = members.member_group
+
 )
 
 select * from totals
 union all
 select * from categories_and_strata
+union all
+select * from combined

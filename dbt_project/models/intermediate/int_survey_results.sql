@@ -66,8 +66,10 @@ groups as (
         on waves.wave = memberships.wave
         and survey_groups.group_label = memberships.group_label
     group by waves.wave, survey_groups.group_label, survey_groups.group_order, survey_groups.group_kind
-    -- a category the wave does not use (2022's EPCI with métropoles, later waves') is left out
-    having count(memberships.respondent_key) > 0 or survey_groups.group_kind = 'total'
+    -- a category the wave does not use (2022's EPCI with métropoles, later waves') is left
+    -- out; the totals and the combined comparison bases are in every wave
+    having count(memberships.respondent_key) > 0
+        or survey_groups.group_kind in ('total', 'combined')
 
 ),
 

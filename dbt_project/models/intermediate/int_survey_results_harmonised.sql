@@ -2,6 +2,13 @@
 -- harmonised answer label, the question's comparability with the previous wave that asked it,
 -- and, on the same group (same base), that wave's percentage and the change in points.
 -- The change is only given when the question is identical or only reworded since then.
+-- Sampling error: a group's respondents are taken as a simple random sample, without
+-- replacement, of its N authorities (int_group_populations), so the variance of a share p on
+-- n respondents is (1 - n/N) p (1 - p) / (n - 1); a group with no defined population (the
+-- totals, the default category) has no finite population correction and no interval. Two
+-- waves are independent samples: a change's variance is the sum of theirs, and the change is
+-- significant when its 95% interval leaves out 0.
+{% set z = var('ci95_z') %}
 with results as (
 
     select * from {{ ref('int_survey_results') }}
@@ -32,6 +39,12 @@ no_answer as (
 
     select answer_label, answer_code from {{ ref('answer_conventions') }}
     where convention = 'no_answer'
+
+),
+
+populations as (
+
+    select * from {{ ref('int_group_populations') }}
 
 ),
 
@@ -67,10 +80,45 @@ coded as (
 
 ),
 
+sampled as (
+
+    select
+        coded.*,
+        populations.n_population,
+        -- none when there are more respondents than authorities (the quality gate says so)
+        case
+            when populations.n_population is null then 1e0
+            when coded.n_group <= populations.n_population
+                then 1e0 - 1e0 * coded.n_group / populations.n_population
+        end as finite_population_correction
+    from coded
+    left join populations
+        on coded.wave = populations.wave
+        and coded.group_label = populations.group_label
+
+),
+
+with_variance as (
+
+    select
+        *,
+        -- a lone respondent says nothing of the spread, unless the group is all of one
+        case
+            when n_group > 1 or n_group = n_population
+                then finite_population_correction * (1e0 * n / nullif(n_group, 0))
+                    * (1e0 - 1e0 * n / nullif(n_group, 0)) / greatest(n_group - 1, 1)
+        end as share_variance
+    from sampled
+
+),
+
 with_previous as (
 
     select
         *,
+        lag(share_variance) over (
+            partition by question_id, item_code, answer_code, group_label order by wave
+        ) as previous_share_variance,
         lag(wave) over (
             partition by question_id, item_code, answer_code, group_label order by wave
         ) as previous_wave,
@@ -80,7 +128,33 @@ with_previous as (
         lag(pct_rounded) over (
             partition by question_id, item_code, answer_code, group_label order by wave
         ) as previous_pct_rounded
-    from coded
+    from with_variance
+
+),
+
+changes as (
+
+    select
+        *,
+        case
+            when comparability in ('identical', 'reworded') then pct - previous_pct
+        end as change_pts,
+        case
+            when comparability in ('identical', 'reworded') then pct_rounded - previous_pct_rounded
+        end as change_pts_rounded
+    from with_previous
+
+),
+
+errors as (
+
+    select
+        *,
+        100 * sqrt(share_variance) as se,
+        case
+            when change_pts is not null then 100 * sqrt(share_variance + previous_share_variance)
+        end as change_se
+    from changes
 
 )
 
@@ -100,21 +174,32 @@ select
     n,
     n_answered,
     n_group,
+    n_population,
     n_group < thresholds.small_base as is_small_base,
     pct,
     pct_answered,
     pct_rounded,
+    -- greatest and least skip nulls: no error (or no population), no interval
+    case
+        when n_population is not null and se is not null then greatest(0e0, pct - {{ z }} * se)
+    end as ci95_low,
+    case
+        when n_population is not null and se is not null then least(100e0, pct + {{ z }} * se)
+    end as ci95_high,
     previous_wave,
     previous_pct,
+    change_pts,
+    change_pts_rounded,
+    change_se,
+    change_pts - {{ z }} * change_se as change_ci95_low,
+    change_pts + {{ z }} * change_se as change_ci95_high,
+    -- no estimate of the variance (a lone respondent): not shown to be a change
     case
-        when comparability in ('identical', 'reworded') then pct - previous_pct
-    end as change_pts,
-    case
-        when comparability in ('identical', 'reworded') then pct_rounded - previous_pct_rounded
-    end as change_pts_rounded,
+        when change_pts is not null then coalesce(abs(change_pts) > {{ z }} * change_se, false)
+    end as change_significant,
     question_order,
     item_order,
     answer_order,
     group_order
-from with_previous
+from errors
 cross join thresholds

@@ -4,7 +4,7 @@
 -- answered the item. The 95% interval is p ± z·sqrt(p(1-p)/n_eff), with Kish's effective sample
 -- size n_eff = (Σw)² / Σw² of the base, clipped to [0, 100]. Weights are summed in whole
 -- millionths (exact integer sums, independent of the order): reruns give identical figures.
-{% set z = var('poll_ci_z') %}
+{% set z = var('ci95_z') %}
 {% set double = 'double' %}  {#- 64-bit float on DuckDB and Spark alike -#}
 with answers as (
 

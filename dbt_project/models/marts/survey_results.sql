@@ -1,6 +1,7 @@
 -- Every question of every wave tabulated by reporting group, as the Observatoire publishes it
 -- (computed in int_survey_results; see its header for the rules), with the stable item and
--- answer codes and the harmonised answer label of int_survey_results_harmonised appended.
+-- answer codes and the harmonised answer label of int_survey_results_harmonised appended, and
+-- its 95% interval for the groups with a national population.
 select
     wave,
     theme,
@@ -13,9 +14,12 @@ select
     n,
     n_answered,
     n_group,
+    n_population,
     pct,
     pct_answered,
     pct_rounded,
+    ci95_low,
+    ci95_high,
     question_order,
     item_order,
     answer_order,

@@ -1,9 +1,16 @@
 -- The Observatoire's "Total pondéré" (methodology note §4.6) and, beside it, a weighted
--- percentage of respondents with its unweighted base.
+-- percentage of respondents with its unweighted base and its design-based sampling error.
 -- Post-stratification: weight of a stratum = (national count / national total) divided by
 -- (respondents in the stratum / all respondents). Only the strata of the seed
 -- national_authority_counts are weighted: communes under 3 500 inhabitants and the default
 -- category weigh 0.
+-- Sampling error: the respondents of the weighted strata are a stratified sample of the
+-- N = sum of N_h authorities of those strata, design weight N_h / n_h (proportional to the
+-- Observatoire's weight, so pct_weighted is the design's estimate), finite population
+-- correction 1 - n_h / N_h. Taylor linearisation of the ratio gives
+--   Var(p) = sum over h of (N_h / N)^2 (1 - n_h / N_h) p_h (1 - p_h) / (n_h - 1),
+-- p_h the share in stratum h; Kish's effective size (sum w)^2 / sum w^2 = N^2 / sum N_h^2 / n_h.
+{% set z = var('ci95_z') %}
 with results as (
 
     select
@@ -58,6 +65,7 @@ weights as (
     select
         national.wave,
         national.group_label,
+        national.national_count,
         sample_sizes.n_group,
         -- 1e0 is a double on every engine (Spark reads 1.0 as a decimal)
         (1e0 * national.national_count / national_totals.national_total)
@@ -71,6 +79,20 @@ weights as (
     inner join everyone
         on totals.group_label = everyone.group_label
     where national.is_weighted_stratum and sample_sizes.n_group > 0
+
+),
+
+designs as (
+
+    select
+        wave,
+        sum(national_count) as population,
+        1e0 * sum(national_count) * sum(national_count)
+            / sum(1e0 * national_count * national_count / n_group) as n_effective,
+        -- a lone respondent of a stratum of several authorities says nothing of its spread
+        max(case when n_group = 1 and national_count > 1 then 1 else 0 end) as has_lone_respondent
+    from weights
+    group by wave
 
 ),
 
@@ -90,7 +112,14 @@ weighted as (
         results.answer_order,
         sum(results.n * weights.weight) as weighted_n,
         sum(results.n_group * weights.weight) as weighted_base,
-        sum(results.n_group) as base_unweighted
+        sum(results.n_group) as base_unweighted,
+        -- N^2 Var(p), summed over the strata
+        sum(
+            1e0 * weights.national_count * weights.national_count
+            * (1e0 - 1e0 * results.n_group / weights.national_count)
+            * (1e0 * results.n / results.n_group) * (1e0 - 1e0 * results.n / results.n_group)
+            / greatest(results.n_group - 1, 1)
+        ) as scaled_variance
     from results
     inner join weights
         on results.wave = weights.wave and results.group_label = weights.group_label
@@ -114,6 +143,21 @@ shares as (
         100e0 * weighted_n / nullif(weighted_base, 0) as pct_weighted
     from weighted
 
+),
+
+errors as (
+
+    select
+        shares.*,
+        designs.n_effective,
+        case
+            when designs.has_lone_respondent = 0
+                then 100e0 * sqrt(shares.scaled_variance) / designs.population
+        end as se
+    from shares
+    inner join designs
+        on shares.wave = designs.wave
+
 )
 
 select
@@ -133,10 +177,16 @@ select
         else cast({{ round_half_even('pct_total_pondere') }} as {{ api.Column.translate_type('integer') }})
     end as pct_total_pondere_rounded,
     pct_weighted,
+    se,
+    -- greatest and least skip nulls: no error, no interval
+    case when se is not null then greatest(0e0, pct_weighted - {{ z }} * se) end as ci95_low,
+    case when se is not null then least(100e0, pct_weighted + {{ z }} * se) end as ci95_high,
     cast(base_unweighted as {{ api.Column.translate_type('integer') }}) as base_unweighted,
-    base_unweighted < thresholds.small_base as small_base,
+    n_effective,
+    base_unweighted / n_effective as design_effect,
+    n_effective < thresholds.small_base as small_base,
     question_order,
     item_order,
     answer_order
-from shares
+from errors
 cross join thresholds
