@@ -69,7 +69,7 @@ def typography(text: str) -> str:
     text = re.sub(r"«\s*", "«" + NBSP, text)
     text = re.sub(r"\s*»", NBSP + "»", text)
     # a number of four digits or more gets its thousands separated ("3500" -> "3 500")
-    return re.sub(r"(?<![\d.,:/-])(\d{4,})(?![\d.,:/-])", _thousands, text)
+    return re.sub(r"(?<![\w.,:/-])(\d{4,})(?![\w.,:/-])", _thousands, text)
 
 
 def _thousands(match: re.Match[str]) -> str:
