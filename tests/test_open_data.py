@@ -166,7 +166,9 @@ def survey_results_by_theme(database: Path) -> dict[str, list[tuple]]:
     for row in query(
         database,
         "select theme, question_id, wave, question_text, coalesce(item_label, ''), answer_label, "
-        "group_label, n, pct_rounded, n_group from marts.survey_results",
+        "group_label, n, pct_rounded, n_group from marts.survey_results "
+        # the workbook's order of questions: its sheets Q1, Q2, ...
+        "order by question_order, question_id, wave desc",
     ):
         themes[row[0]].append(row[1:])
     return themes
