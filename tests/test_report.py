@@ -273,9 +273,8 @@ def test_poll_weighted_beside_unweighted_with_interval(
     assert interval
     assert float(interval.group(1)) == pytest.approx(560 * low / 100, abs=0.06)
     assert float(interval.group(2)) == pytest.approx(560 * high / 100, abs=0.06)
-    assert (
-        f"Base ({wave}, Ensemble) : {base:,} personnes".replace(",", " ") in parse(html).full_text()
-    )
+    thousands = f"{base:,}".replace(",", " ")
+    assert f"Base ({wave}, Ensemble) : {thousands} personnes" in parse(html).full_text()
 
     small = query(
         database,

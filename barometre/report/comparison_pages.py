@@ -84,7 +84,6 @@ def _comparison_block(rows: list[Row], heading: str = "h3") -> str:
             + "</p>",
             f'<p class="wording">{text(f"Sondage : « {citizens} »")}</p>',
             f'<p class="wording">{text(f"Enquête : « {authorities} »")}</p>',
-            f'<p class="note">{text(first.get("note") or "")}</p>',
             small_base_warning(
                 {
                     f"Collectivités (enquête {r['survey_wave']})": int(r["authorities_base"])
