@@ -29,7 +29,7 @@ MONTHS = (
 
 
 def number(value: float, decimals: int = 0) -> str:
-    """3500 -> "3 500", 12.5 with one decimal -> "12,5" (no-break spaces)."""
+    """12345 -> "12 345", 12.5 with one decimal -> "12,5" (no-break spaces)."""
     text = f"{value:,.{decimals}f}"
     return text.replace(",", NBSP).replace(".", ",")
 
@@ -68,7 +68,7 @@ def typography(text: str) -> str:
     text = re.sub(r"(?<=\S)\s+(:|%)", lambda m: NBSP + m.group(1), text)
     text = re.sub(r"«\s*", "«" + NBSP, text)
     text = re.sub(r"\s*»", NBSP + "»", text)
-    # a number of four digits or more gets its thousands separated ("3500" -> "3 500")
+    # a number of four digits or more gets its thousands separated ("12345" -> "12 345")
     return re.sub(r"(?<![\w.,:/-])(\d{4,})(?![\w.,:/-])", _thousands, text)
 
 

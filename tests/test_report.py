@@ -485,7 +485,7 @@ def test_every_chart_has_its_data_table_and_csv(report: Path) -> None:
 ALLOWED = {"Ipsos", "LimeSurvey", "RGPD", "CSV", "EPCI", "Data", "Publica", "Creative", "Commons"}
 ENGLISH = re.compile(
     r"\b(the|and|of|Release|Codebook|single_choice|multi_select|Citizens|authorities|"
-    r"questions\)|SYNTHETIC|sample)\b"
+    r"SYNTHETIC|sample)\b"
 )
 
 
