@@ -169,5 +169,21 @@ def small_base() -> int:
     )
 
 
+def publication() -> dict[str, str]:
+    """The facts of publication (publisher, licence, sources): fact -> value."""
+    return {row["fact"]: row["value"] for row in read_seed("publication")}
+
+
+def poll_waves() -> dict[int, Row]:
+    """The poll's waves (pollster, fieldwork dates, universe) by wave."""
+    return {int(row["wave"]): row for row in read_seed("poll_waves")}
+
+
+def survey_theme_marts() -> dict[str, str]:
+    """Theme mart name -> its theme code, in display order."""
+    rows = sorted(read_seed("survey_themes"), key=lambda r: int(r["theme_order"]))
+    return {row["mart_name"]: row["theme"] for row in rows if row["mart_name"]}
+
+
 def _convention(name: str) -> Row:
     return next(row for row in read_seed("answer_conventions") if row["convention"] == name)

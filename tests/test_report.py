@@ -4,6 +4,7 @@ its theme pages rendered in headless Chromium."""
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import shutil
@@ -18,23 +19,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from browser import CHROMIUM, chromium, probe
 from conftest import PipelineRun
 from PIL import Image
 
+from barometre.french import typography
 from barometre.report.site import build_report
+from barometre.report.texts import QUESTION_TYPES
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    # this machine has no network: without these Chromium keeps trying to reach Google
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 BAR_BLUE = (0x1F, 0x5F, 0xA8)  # the first series' colour (report_charts.PALETTE[0])
 SMALL_REGION = "Une région"  # 10 respondents in the sample
 
@@ -88,6 +80,7 @@ class PageParser(HTMLParser):
             self._chart.titles.append(data)
 
     def full_text(self) -> str:
+        # no-break spaces (French typography) read as spaces
         return re.sub(r"\s+", " ", "".join(self.text))
 
 
@@ -160,7 +153,8 @@ def test_one_page_per_theme_and_every_link_resolves(sample_run: PipelineRun, rep
     survey_themes = {
         t for (t,) in query(database, "select distinct theme from marts.survey_results")
     }
-    expected = {f"survey-{t}.html" for t in survey_themes} | {"index.html", "codebook.html"}
+    expected = {f"survey-{t}.html" for t in survey_themes}
+    expected |= {"index.html", "codebook.html", "methode.html"}
     if has_table(database, "marts.poll_results"):
         poll_themes = {
             t for (t,) in query(database, "select distinct theme from marts.poll_results")
@@ -176,9 +170,10 @@ def test_one_page_per_theme_and_every_link_resolves(sample_run: PipelineRun, rep
     assert set(index.links) >= expected - {"index.html"}
     for name in expected:
         # every page of a release built from the synthetic sample says so
-        assert "SYNTHETIC sample data" in page(report, name).full_text(), name
+        assert "Données SYNTHÉTIQUES" in page(report, name).full_text(), name
         for link in page(report, name).links:
             target, _, anchor = link.partition("#")
+            target = target or name  # "#contenu": an anchor of the page itself
             assert (report / target).is_file(), f"{name}: broken link {link}"
             if anchor:
                 assert anchor in page(report, target).ids, f"{name}: no #{anchor} in {target}"
@@ -207,13 +202,14 @@ def test_every_survey_question_has_its_chart_base_and_wording(
     for theme, question_id, wave, wording, total, metropoles in rows:
         section = parse(survey_section(report, theme, question_id))
         # the two main groups, then every group on demand, each with drawn marks
-        assert [c.attrs["data-question-id"] for c in section.charts][:2] == [question_id] * 2
+        # the two totals charted (every group is a table), then the trend when there is one
+        assert section.charts[0].attrs["data-question-id"] == question_id
         assert all(chart.marks for chart in section.charts), question_id
         text = section.full_text()
         assert f"Base ({wave}) : Total : {total} répondants" in text
         if metropoles is not None:  # 2022 had no métropole group
             assert f"Une métropole : {metropoles} répondants" in text
-        assert f"Libellé ({wave}) : « {' '.join(wording.split())} »" in text
+        assert f"Libellé ({wave}) : « {' '.join(typography(wording).split())} »" in text
 
 
 def test_bars_are_the_published_percentages(sample_run: PipelineRun, report: Path) -> None:
@@ -233,7 +229,7 @@ def test_bars_are_the_published_percentages(sample_run: PipelineRun, report: Pat
     tag, first = chart.marks[0]
     assert tag == "rect"
     assert float(first["width"]) == pytest.approx(max(560 * pct / 100, 1.0), abs=0.06)
-    assert f"Total : {round(pct)} %" in chart.titles
+    assert f"Total : {round(pct)}\u00a0%" in chart.titles
     assert answer in "".join(page(report, f"survey-{theme}.html").text)
 
 
@@ -271,13 +267,14 @@ def test_poll_weighted_beside_unweighted_with_interval(
     )[0]
     html = (report / f"poll-{theme}.html").read_text(encoding="utf-8")
     chart = next(c for c in parse(html).charts if c.attrs["data-question-id"] == question_id)
-    assert f"Pondéré : {round(pct)} %" in chart.titles
-    assert f"Non pondéré : {round(100 * n / base)} %" in chart.titles
+    assert f"Pondéré : {round(pct)}\u00a0%" in chart.titles
+    assert f"Non pondéré : {round(100 * n / base)}\u00a0%" in chart.titles
     interval = re.search(r'<path class="ci" d="M([\d.]+),[\d.]+ v8 M[\d.]+,[\d.]+ H([\d.]+)', html)
     assert interval
     assert float(interval.group(1)) == pytest.approx(560 * low / 100, abs=0.06)
     assert float(interval.group(2)) == pytest.approx(560 * high / 100, abs=0.06)
-    assert f"Base ({wave}, Ensemble) : {base} personnes" in parse(html).full_text()
+    thousands = f"{base:,}".replace(",", " ")
+    assert f"Base ({wave}, Ensemble) : {thousands} personnes" in parse(html).full_text()
 
     small = query(
         database,
@@ -304,12 +301,13 @@ def test_trend_lines_follow_each_answer_across_waves(sample_run: PipelineRun, re
         assert trends
         for chart in trends:
             tags = [tag for tag, _ in chart.marks]
-            assert tags.count("circle") >= tags.count("path") >= 1
+            # a point per wave; a line between two waves of the same answer
+            assert tags.count("circle") >= 1 and tags.count("circle") > tags.count("path")
     # the survey has three waves; the acculturation answers were reworded ("de la collectivité"
     # became "de la structure"): still one line per harmonised answer, one point per wave
     section = survey_section(report, "culture_skills", "data_culture_level")
     (chart,) = [c for c in parse(section).charts if c.kind == "trend"]
-    lines = [m for m in chart.marks if m[0] == "path"]
+    lines = {m[1]["stroke"] for m in chart.marks if m[0] == "path"}  # one colour a line
     points = [m for m in chart.marks if m[0] == "circle"]
     answers, figures = query(
         sample_run.published_db,
@@ -318,7 +316,7 @@ def test_trend_lines_follow_each_answer_across_waves(sample_run: PipelineRun, re
     )[0]
     assert len(lines) == answers
     assert len(points) == figures
-    assert "2022 : 297 ; 2023 : 191 ; 2024 : 289" in section
+    assert "2022 : 297 ; 2023 : 191 ; 2024 : 289" in parse(section).full_text()
 
 
 def test_works_without_the_poll_marts(sample_run: PipelineRun, tmp_path: Path) -> None:
@@ -354,8 +352,8 @@ def test_citizens_beside_authorities(sample_run: PipelineRun, report: Path) -> N
         for parsed in (comparisons, page(report, f"survey-{theme}.html")):
             assert f"Citoyens et collectivités : {topic}" in parsed.full_text()
             titles = {t for c in parsed.charts for t in c.titles}
-            assert f"Citoyens : {round(citizens)} %" in titles
-            assert f"Collectivités : {round(authorities)} %" in titles
+            assert f"Citoyens : {round(citizens)}\u00a0%" in titles
+            assert f"Collectivités : {round(authorities)}\u00a0%" in titles
             assert f"base {base:.0f} répondants" in parsed.full_text()
 
 
@@ -376,8 +374,9 @@ def test_codebook_lists_every_question_wave(sample_run: PipelineRun, report: Pat
         )
         assert row, (question_id, wave)
         cells = parse(row.group(1)).text
-        assert question_type in cells
-        assert set(items) - {None} <= set(cells) and set(answers) <= set(cells), question_id
+        assert QUESTION_TYPES[question_type] in cells
+        items, answers = {typography(i) for i in items if i}, {typography(a) for a in answers}
+        assert items <= set(cells) and answers <= set(cells), question_id
     if has_table(sample_run.published_db, "marts.poll_results"):
         poll = query(sample_run.published_db, "select distinct question_id from marts.poll_results")
         assert {f"poll-{q}" for (q,) in poll} <= parse(html).ids
@@ -406,15 +405,6 @@ def test_text_is_escaped_and_svg_well_formed(sample_run: PipelineRun, tmp_path: 
 
 
 # --- in a browser ----------------------------------------------------------------------------
-
-
-def chromium(*arguments: str, user_data: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(CHROMIUM), *CHROMIUM_FLAGS, f"--user-data-dir={user_data}", *arguments],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
 
 
 def theme_pages(sample_run: PipelineRun, report: Path) -> Iterator[str]:
@@ -452,8 +442,13 @@ def test_theme_pages_are_drawn_in_chromium(
                     assert attrs["d"].startswith("M")
 
         png = tmp_path / name.replace(".html", ".png")
+        phone = tmp_path / name.replace(".html", "-390.png")
         shot = chromium(
-            f"--screenshot={png}", "--window-size=1280,2000", url, user_data=tmp_path / "profile"
+            f"--screenshot={phone}", "--window-size=390,2000", url, user_data=tmp_path / "profile"
+        )
+        assert shot.returncode == 0 and phone.is_file(), shot.stderr[-2000:]
+        shot = chromium(
+            f"--screenshot={png}", "--window-size=1400,2000", url, user_data=tmp_path / "profile"
         )
         assert shot.returncode == 0 and png.is_file(), shot.stderr[-2000:]
         keep = os.environ.get("BAROMETRE_SCREENSHOT_DIR")
@@ -462,10 +457,65 @@ def test_theme_pages_are_drawn_in_chromium(
             shutil.copyfile(png, Path(keep) / png.name)
         print(f"screenshot of {name}: {png}" + (f" (copied to {keep})" if keep else ""))
         with Image.open(png) as image:
-            assert image.size == (1280, 2000)
+            assert image.size == (1400, 2000)
             counts = {colour: n for n, colour in image.convert("RGB").getcolors(1 << 24)}
         bar_pixels = counts.get(BAR_BLUE, 0)
         colours = set(counts)
         # real charts: many colours (bars, text, legend), and thousands of pixels of bars
         assert len(colours) > 50, f"{name}: the page looks blank"
         assert bar_pixels > 5000, f"{name}: only {bar_pixels} pixels of bars"
+
+
+def test_every_chart_has_its_data_table_and_csv(report: Path) -> None:
+    for path in report.glob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        for figure in re.findall(r'<figure class="figure">(.*?)</figure>', html, flags=re.S):
+            assert figure.count("<svg") == 1, path.name
+            name = re.search(r'<table class="data" data-csv="([^"]+)">', figure)
+            assert name, f"{path.name}: a chart without its data table"
+            with open(report / "donnees" / f"{name.group(1)}.csv", encoding="utf-8") as handle:
+                rows = list(csv.reader(handle))
+            assert len(rows) - 1 == figure.split("<tbody>")[1].count("<tr>"), name.group(1)
+            # a text alternative stating the figures
+            label = re.search(r'<svg[^>]*aria-label="([^"]+)"', figure)
+            assert label and "%" in label.group(1), f"{path.name}: {name.group(1)}"
+
+
+# words a reader may see that are not French: proper nouns and codes
+ALLOWED = {"Ipsos", "LimeSurvey", "RGPD", "CSV", "EPCI", "Data", "Publica", "Creative", "Commons"}
+ENGLISH = re.compile(
+    r"\b(the|and|of|Release|Codebook|single_choice|multi_select|Citizens|authorities|"
+    r"SYNTHETIC|sample)\b"
+)
+
+
+def test_no_english_word_is_visible(report: Path) -> None:
+    for path in report.glob("*.html"):
+        visible = page(report, path.name).full_text()
+        found = {w for w in ENGLISH.findall(visible) if w not in ALLOWED}
+        assert not found, f"{path.name}: {sorted(found)}"
+        assert "(1 questions)" not in visible
+        assert not re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", visible), path.name
+
+
+@pytest.mark.skipif(
+    not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing: apt-get install chromium"
+)
+def test_pages_fit_a_phone_and_pass_the_accessibility_checker(report: Path, tmp_path: Path) -> None:
+    # the checker finds what it should: an image without a text alternative
+    broken = report / "broken-check.html"
+    broken.write_text('<!DOCTYPE html><html lang="fr"><body><img src="x.png"></body></html>')
+    try:
+        found = probe(broken, 390, tmp_path / "profile")
+    finally:
+        broken.unlink()
+    assert "image-alt" in {v["id"] for v in found["violations"]}
+
+    for path in sorted(report.glob("*.html")):
+        for width in (1400, 390):
+            result = probe(path, width, tmp_path / "profile")
+            assert result["viewport"] == width
+            # no horizontal scrolling: the document is as wide as the screen
+            assert result["document"] == width, f"{path.name} at {width} px: {result}"
+            serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+            assert not serious, f"{path.name} at {width} px: {serious}"

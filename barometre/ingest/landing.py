@@ -48,6 +48,11 @@ ORIGIN_NOTES = {
     SYNTHETIC: "SYNTHETIC sample data (fictive authorities, made-up answers), "
     "not the Observatoire's figures"
 }
+# the same, for the report's and the open-data package's French readers
+ORIGIN_NOTES_FR = {
+    SYNTHETIC: "Données SYNTHÉTIQUES (collectivités fictives, réponses inventées) : ce ne sont "
+    "pas les chiffres de l'Observatoire"
+}
 
 
 def landing_origin(landing: Path) -> str:

@@ -9,6 +9,10 @@ switch makes it current, each step an atomic rename:
   release's database file, so a reader holding the old file open keeps its snapshot;
 - ``<warehouse>/current`` becomes a symbolic link to the release folder (Parquet readers).
 
+The release folder also holds the open-data package (``open_data/``: CSV, Frictionless data
+package, French dictionary, Excel workbooks), validated before the switch: a package that does
+not validate publishes nothing.
+
 A process killed at any point leaves the previous release current and complete; its
 temporary files are cleared by the next publication.
 """
@@ -34,6 +38,8 @@ from barometre.errors import BarometreError
 from barometre.fingerprint import schema_fingerprint, table_names
 from barometre.ingest.landing import ORIGIN_NOTES, single_origin
 from barometre.quality.gate_verdict import AuditedBuild, verify_verdict
+from barometre.release.descriptions import TableDescription
+from barometre.release.open_data import OPEN_DATA_FOLDER, validate_open_data, write_open_data
 
 PUBLISHED_SCHEMA = "marts"
 RELEASE_FILE = "release.json"
@@ -80,15 +86,6 @@ class ReleaseInput:
     bytes: int
     records: int
     origin: str
-
-
-@dataclass(frozen=True)
-class TableDescription:
-    """What the dbt docs say of a mart: written into the published file (COMMENT ON) so BI
-    tools show it."""
-
-    description: str
-    columns: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -168,8 +165,13 @@ def publish_marts(
         staging = layout.releases_dir / f".tmp-{release.release_id}-{os.getpid()}"
         staging.mkdir()
         _write_release(connection, staging, tables, release, descriptions or {})
-    if write_docs is not None:
-        _write_docs(write_docs, staging / DOCS_FOLDER, release)
+    try:
+        _write_open_data(staging, release, descriptions or {})
+        if write_docs is not None:
+            _write_docs(write_docs, staging / DOCS_FOLDER, release)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)  # nothing of a refused release is left
+        raise
     os.replace(staging, layout.releases_dir / release.release_id)
     _fsync(layout.releases_dir)
     switch_to(layout, release.release_id)
@@ -267,6 +269,19 @@ def _write_inputs(connection: duckdb.DuckDBPyConnection, inputs: list[dict[str, 
         "insert into release.meta.release_inputs values (?, ?, ?, ?, ?, ?, ?)",
         [[i[name] for name in ReleaseInput.__dataclass_fields__] for i in inputs],
     )
+
+
+def _write_open_data(
+    folder: Path, release: Release, descriptions: Mapping[str, TableDescription]
+) -> None:
+    """The open-data package, written from the release's own database and validated."""
+    package = folder / OPEN_DATA_FOLDER
+    write_open_data(folder / "barometre.duckdb", package, descriptions, _release_json(release))
+    validate_open_data(package)
+    files = sorted(path for path in package.rglob("*") if path.is_file())
+    _seal(files)
+    for directory in {path.parent for path in files}:
+        _fsync(directory)
 
 
 def _write_docs(write_docs: Callable[[Path], None], folder: Path, release: Release) -> None:

@@ -1,8 +1,10 @@
 """Inline SVG charts for the static report: horizontal bars, stacked bars and trend lines.
 
 Drawn here rather than by a JavaScript library so that the pages open offline, from disk, in
-any browser. Every chart is an ``<svg class="chart" data-question-id=…>`` and every drawn mark
-(bar, segment, line, point) carries the class ``mark``, which the browser test counts.
+any browser. Every chart is an ``<svg class="chart" data-question-id=…>`` that scales to the
+page's width (viewBox), named for screen readers by its title and main figures
+(``aria-label``), and every drawn mark (bar, segment, line, point) carries the class ``mark``,
+which the browser test counts.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from html import escape
 
 from barometre.codebook import no_answer_label
+from barometre.french import percent
 
 WIDTH = 760
 PLOT_WIDTH = 560  # the 0–100 % scale; the rest of the width holds the value labels
@@ -74,11 +77,13 @@ class Point:
 
 @dataclass(frozen=True)
 class Series:
-    """A trend line: one point per wave where the figure exists."""
+    """A trend line: one point per wave where the figure exists; broken before each wave of
+    `breaks` (the scale or the question changed: the segment leading to it is dashed)."""
 
     label: str
     points: dict[int, Point]
     dashed: bool = False
+    breaks: frozenset[int] = frozenset()
 
 
 def colours(labels: Sequence[str]) -> dict[str, str]:
@@ -104,7 +109,11 @@ def bar_chart(question_id: str, categories: Sequence[Category], title: str) -> s
             y += BAR + 3
         y += 8
     parts.append(_scale(y))
-    return _svg(question_id, "bars", title, y + FONT + 8, parts)
+    summary = " ; ".join(
+        f"{c.label} : " + ", ".join(f"{b.series} {_pct(b.value)}" for b in c.bars)
+        for c in categories
+    )
+    return _svg(question_id, "bars", title, y + FONT + 8, parts, summary)
 
 
 def stacked_chart(question_id: str, rows: Sequence[StackedRow], title: str) -> str:
@@ -134,7 +143,10 @@ def stacked_chart(question_id: str, rows: Sequence[StackedRow], title: str) -> s
             x += width
         y += BAR + 12
     parts.append(_scale(y))
-    return _svg(question_id, "stacked", title, y + FONT + 8, parts)
+    summary = " ; ".join(
+        f"{r.label} : " + ", ".join(f"{a} {_pct(v)}" for a, v in r.segments) for r in rows
+    )
+    return _svg(question_id, "stacked", title, y + FONT + 8, parts, summary)
 
 
 def line_chart(question_id: str, series: Sequence[Series], title: str) -> str:
@@ -166,35 +178,61 @@ def line_chart(question_id: str, series: Sequence[Series], title: str) -> str:
         parts.append(
             f'<text x="{x_of(wave):.1f}" y="{top + height + 18}" text-anchor="middle">{wave}</text>'
         )
+    for wave in sorted({w for line in series for w in line.breaks if w in waves}):
+        # where the scale or the question changed: a rule between the two waves, named
+        x = (
+            (x_of(waves[waves.index(wave) - 1]) + x_of(wave)) / 2
+            if waves.index(wave)
+            else x_of(wave)
+        )
+        parts.append(
+            f'<line class="break" x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{top + height}"/>'
+            f'<text class="break-label" x="{x:.1f}" y="{top - 2}" text-anchor="middle">'
+            "rupture</text>"
+        )
     for line in series:
         colour = palette[line.label]
         ordered = sorted(line.points.items())
-        path = " ".join(
-            f"{'M' if i == 0 else 'L'}{x_of(w):.1f},{y_of(p.value):.1f}"
-            for i, (w, p) in enumerate(ordered)
-        )
-        dash = ' stroke-dasharray="5 4"' if line.dashed else ""
-        parts.append(
-            f'<path class="mark line" d="{path}" stroke="{colour}" fill="none" '
-            f'stroke-width="2"{dash}/>'
-        )
+        for start, end, broken in _segments(ordered, line.breaks):
+            (w1, p1), (w2, p2) = start, end
+            path = f"M{x_of(w1):.1f},{y_of(p1.value):.1f} L{x_of(w2):.1f},{y_of(p2.value):.1f}"
+            dash = ' stroke-dasharray="5 4"' if line.dashed or broken else ""
+            kind = "line broken" if broken else "line"
+            parts.append(
+                f'<path class="mark {kind}" d="{path}" stroke="{colour}" fill="none" '
+                f'stroke-width="2"{dash}/>'
+            )
         for wave, point in ordered:
             parts.append(_point(x_of(wave), point, y_of, colour, f"{line.label}, {wave}"))
             labels[wave].append((y_of(point.value), colour, _pct(point.value)))
     for wave, column in labels.items():
-        parts.extend(_value_labels(x_of(wave) + 8, column))
-    return _svg(question_id, "trend", title, top + height + 28, parts)
+        parts.extend(_value_labels(x_of(wave) + 8, column, top + height))
+    summary = " ; ".join(
+        f"{s.label} : " + ", ".join(f"{w} {_pct(p.value)}" for w, p in sorted(s.points.items()))
+        for s in series
+    )
+    return _svg(question_id, "trend", title, top + height + 28, parts, summary)
 
 
-def _value_labels(x: float, column: list[tuple[float, str, str]]) -> list[str]:
-    """The values beside one wave's points, pushed apart so that close values stay legible."""
-    placed: list[str] = []
-    previous = -1e9
-    for y, colour, text in sorted(column):
-        y = max(y + 4, previous + FONT)
-        previous = y
-        placed.append(f'<text x="{x:.1f}" y="{y:.1f}" fill="{colour}">{escape(text)}</text>')
-    return placed
+def _segments(
+    ordered: list[tuple[int, Point]], breaks: frozenset[int]
+) -> list[tuple[tuple[int, Point], tuple[int, Point], bool]]:
+    """Consecutive points, each pair marked broken when the later wave starts a new scale."""
+    return [(a, b, b[0] in breaks) for a, b in zip(ordered, ordered[1:], strict=False)]
+
+
+def _value_labels(x: float, column: list[tuple[float, str, str]], bottom: float) -> list[str]:
+    """The values beside one wave's points, pushed apart so that no two overprint, and pulled
+    back up together when the lowest would leave the plot."""
+    ys: list[float] = []
+    for y, _, _ in sorted(column):
+        ys.append(max(y + 4, ys[-1] + FONT + 1) if ys else y + 4)
+    overflow = max(0.0, (ys[-1] if ys else 0) - bottom)
+    return [
+        f'<text class="value" x="{x:.1f}" y="{y - overflow:.1f}" fill="{colour}">'
+        f"{escape(text)}</text>"
+        for y, (_, colour, text) in zip(ys, sorted(column), strict=True)
+    ]
 
 
 def _bar(bar: Bar, y: int, colour: str) -> str:
@@ -269,11 +307,15 @@ def _scale(y: int) -> str:
     return f'<line class="axis" x1="0" x2="{PLOT_WIDTH}" y1="{y}" y2="{y}"/>{ticks}'
 
 
-def _svg(question_id: str, kind: str, title: str, height: float, parts: list[str]) -> str:
+def _svg(
+    question_id: str, kind: str, title: str, height: float, parts: list[str], summary: str
+) -> str:
+    label = f"{title}. {summary}" if summary else title
     return (
         f'<svg class="chart {kind}" data-question-id="{escape(question_id)}" '
-        f'xmlns="http://www.w3.org/2000/svg" role="img" width="{WIDTH + 40}" '
-        f'height="{height:.0f}" viewBox="-20 -4 {WIDTH + 40} {height:.0f}">'
+        f'xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(label)}" '
+        f'width="100%" viewBox="-20 -4 {WIDTH + 40} {height:.0f}" '
+        f'style="max-width:{WIDTH + 40}px">'
         f"<title>{escape(title)}</title>{''.join(parts)}</svg>"
     )
 
@@ -283,8 +325,8 @@ def _width(value: float | None) -> float:
 
 
 def _pct(value: float | None) -> str:
-    # round() is half to even, the Observatoire's rounding of published percentages
-    return "n.d." if value is None else f"{round(value)} %"
+    # rounded half to even, the Observatoire's rounding of published percentages
+    return percent(value)
 
 
 def _cut(text: str, length: int) -> str:

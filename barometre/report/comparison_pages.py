@@ -4,18 +4,24 @@ page and under the questions they pair."""
 from __future__ import annotations
 
 from collections import defaultdict
-from html import escape
 
+from barometre.french import number, percent
 from barometre.report.charts import Bar, Category, bar_chart
 from barometre.report.data import Published, Row
-from barometre.report.html import figure, is_small, page, small_base_warning
+from barometre.report.html import figure, is_small, page, small_base_warning, text
+from barometre.report.tables import Cell, DataTable, interval
+from barometre.sources import poll_source, survey_source
 
 
 def comparisons_page(data: Published, nav: str) -> str:
     intro = (
-        '<p class="note">La part des citoyens (sondage, pondérée, avec son intervalle de '
-        "confiance à 95 %) à côté de la part des collectivités (enquête) sur un même sujet. "
-        "Chaque vague du sondage est rapprochée de la vague d'enquête la plus proche.</p>"
+        '<p class="note">'
+        + text(
+            "La part des citoyens (sondage, pondérée, avec son intervalle de confiance à 95 %) "
+            "à côté de la part des collectivités (enquête) sur un même sujet. Chaque vague du "
+            "sondage est rapprochée de la vague d'enquête la plus proche."
+        )
+        + "</p>"
     )
     body = comparison_blocks(data.comparisons, heading="h2")
     return page("Citoyens et collectivités", nav, intro + body, data.release)
@@ -60,19 +66,24 @@ def _comparison_block(rows: list[Row], heading: str = "h3") -> str:
     base_kind = "répondants interrogés" if first["survey_base"] == "answered" else "répondants"
     # each pair of waves has its own bases
     citizens_bases = " ; ".join(
-        f"base {r['citizens_base_unweighted']} personnes (sondage {r['poll_wave']})" for r in rows
+        f"base {number(r['citizens_base_unweighted'])} personnes (sondage {r['poll_wave']})"
+        for r in rows
     )
     authorities_bases = " ; ".join(
-        f"base {r['authorities_base']:.0f} {base_kind} (enquête {r['survey_wave']})" for r in rows
+        f"base {number(r['authorities_base'])} {base_kind} (enquête {r['survey_wave']})"
+        for r in rows
     )
     caption = "".join(
         [
-            f'<p class="base">Citoyens : « {escape(first["poll_answer_label"])} », '
-            f"{citizens_bases}. Collectivités ({escape(first['survey_group_label'])}) : "
-            f"« {escape(first['survey_answer_labels'])} », {authorities_bases}.</p>",
-            f'<p class="wording">Sondage : « {escape(citizens)} »</p>',
-            f'<p class="wording">Enquête : « {escape(authorities)} »</p>',
-            f'<p class="note">{escape(first.get("note") or "")}</p>',
+            '<p class="base">'
+            + text(
+                f"Citoyens : « {first['poll_answer_label']} », {citizens_bases}. Collectivités "
+                f"({first['survey_group_label']}) : « {first['survey_answer_labels']} », "
+                f"{authorities_bases}."
+            )
+            + "</p>",
+            f'<p class="wording">{text(f"Sondage : « {citizens} »")}</p>',
+            f'<p class="wording">{text(f"Enquête : « {authorities} »")}</p>',
             small_base_warning(
                 {
                     f"Collectivités (enquête {r['survey_wave']})": int(r["authorities_base"])
@@ -82,9 +93,37 @@ def _comparison_block(rows: list[Row], heading: str = "h3") -> str:
             ),
         ]
     )
+    table = DataTable(
+        f"comparaison-{first['topic']}",
+        first["topic_label"],
+        [
+            "Vagues",
+            "Citoyens",
+            "IC à 95 %",
+            "Base (citoyens)",
+            "Collectivités",
+            "Base (collectivités)",
+        ],
+        [
+            [
+                f"sondage {r['poll_wave']} · enquête {r['survey_wave']}",
+                Cell(percent(r["citizens_pct"]), r["citizens_pct"]),
+                interval(r["citizens_ci95_low"], r["citizens_ci95_high"]),
+                r["citizens_base_unweighted"],
+                Cell(percent(r["authorities_pct"]), r["authorities_pct"]),
+                r["authorities_base"],
+            ]
+            for r in rows
+        ],
+    )
+    source = (
+        f"{poll_source(sorted({r['poll_wave'] for r in rows}))} ; "
+        f"{survey_source(sorted({r['survey_wave'] for r in rows}))}"
+    )
+    heading_text = text(f"Citoyens et collectivités : {first['topic_label']}")
     return (
-        f'<div class="comparison"><{heading}>Citoyens et collectivités : '
-        f"{escape(first['topic_label'])}</{heading}>{figure(chart, caption)}</div>"
+        f'<div class="comparison"><{heading}>{heading_text}</{heading}>'
+        f"{figure(chart, caption, source, table)}</div>"
     )
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
+
+from barometre.codebook import survey_theme_marts
 
 Row = dict[str, Any]
 POLL_TOTAL = "Ensemble"
@@ -23,6 +25,8 @@ class Published:
     survey: list[Row]
     poll: list[Row]
     comparisons: list[Row]
+    # (wave, question_id) -> the "Total pondéré" rows of that question
+    weighted: dict[tuple[int, str], list[Row]] = field(default_factory=dict)
 
 
 def load_published(published_db: Path) -> Published:
@@ -58,13 +62,29 @@ def load_published(published_db: Path) -> Published:
             "marts.survey_results",
             ["question_order", "question_id", "wave", "item_order", "answer_order"],
         )
-        # how comparable each question is with the wave before (the trend's warnings)
-        grades = {
-            (row["question_id"], row["wave"]): row["comparability"]
-            for row in rows("marts.codebook", [])
+        # how comparable each question is with the wave before, and why (the trend's breaks)
+        grades = {(row["question_id"], row["wave"]): row for row in rows("marts.codebook", [])}
+        # the change since the previous wave, and whether it is significant, where the theme
+        # marts say so (newer releases)
+        changes = {
+            _cell_key(row): row
+            for mart in survey_theme_marts()
+            for row in rows(f"marts.{mart}", [])
+            if row.get("change_pts") is not None
         }
         for row in survey:
-            row["comparability"] = grades.get((row["question_id"], row["wave"]))
+            grade = grades.get((row["question_id"], row["wave"]), {})
+            row["comparability"] = grade.get("comparability")
+            row["comparability_note"] = grade.get("comparability_note")
+            change = changes.get(_cell_key(row), {})
+            row["change_pts"] = change.get("change_pts")
+            row["change_significant"] = change.get("change_significant")
+        weighted: dict[tuple[int, str], list[Row]] = defaultdict(list)
+        for row in rows(
+            "marts.survey_weighted_totals",
+            ["question_order", "question_id", "wave", "item_order", "answer_order"],
+        ):
+            weighted[(row["wave"], row["question_id"])].append(row)
         return Published(
             release=release[0] if release else {},
             survey=survey,
@@ -74,7 +94,18 @@ def load_published(published_db: Path) -> Published:
                 + ["answer_order", "breakdown_order", "group_order"],
             ),
             comparisons=rows("marts.citizens_vs_authorities", ["topic", "poll_wave"]),
+            weighted=dict(weighted),
         )
+
+
+def _cell_key(row: Row) -> tuple:
+    return (
+        row["wave"],
+        row["question_id"],
+        row["item_label"],
+        row["answer_label"],
+        row["group_label"],
+    )
 
 
 Questions = dict[tuple[str, str], dict[int, list[Row]]]

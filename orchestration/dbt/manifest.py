@@ -2,6 +2,7 @@
 from it (the relations built, the marts' docs, how the published-figures guard reads a mart)."""
 
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from dagster_dbt import DbtProject
 
 from barometre.quality.published_figures import GuardedMart
-from barometre.release.publish import TableDescription
+from barometre.release.descriptions import ForeignKey, French, TableDescription
 from orchestration.dbt.resources import DBT_PROJECT, dbt_resource, run_dbt
 
 
@@ -43,21 +44,36 @@ def _marts(manifest: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 def mart_descriptions(project: DbtProject = DBT_PROJECT) -> dict[str, TableDescription]:
-    """The dbt docs of every mart (model and columns), from the manifest."""
+    """The dbt docs of every mart (model and columns, English and French), its grain and its
+    references to other marts, from the manifest."""
+    manifest = _manifest(project)
+    marts = _marts(manifest)
+    grains = _grains(manifest)
+    names = {node["unique_id"]: node["name"] for node in marts}
     return {
         node["name"]: TableDescription(
             description=node.get("description", ""),
             columns={name: c.get("description", "") for name, c in node["columns"].items()},
+            french=_french(node["config"].get("meta", {})),
+            french_columns={
+                name: french
+                for name, c in node["columns"].items()
+                if (french := _french(c.get("config", {}).get("meta", {})))
+            },
+            primary_key=grains.get(node["unique_id"], ()),
+            foreign_keys=_foreign_keys(manifest, node["unique_id"], names, grains),
         )
-        for node in _marts(_manifest(project))
+        for node in marts
     }
 
 
-def guarded_marts(project: DbtProject = DBT_PROJECT) -> list[GuardedMart]:
-    """How the published-figures guard reads each mart: its grain is the columns of its
-    uniqueness test, its wave columns and unguarded columns are in its YAML
-    (`config.meta.published_figures`: `wave_columns`, default [wave]; `unguarded`)."""
-    manifest = _manifest(project)
+def _french(meta: Mapping[str, Any]) -> French | None:
+    text = meta.get("fr") or {}
+    return French(text.get("title", ""), text.get("description", "")) if text else None
+
+
+def _grains(manifest: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Each model's grain: the columns of its first uniqueness test."""
     grains: dict[str, tuple[str, ...]] = {}
     for node in manifest["nodes"].values():
         test = node.get("test_metadata") or {}
@@ -66,6 +82,36 @@ def guarded_marts(project: DbtProject = DBT_PROJECT) -> list[GuardedMart]:
                 grains[node["attached_node"]] = tuple(test["kwargs"]["columns"])
             elif test.get("name") == "unique":
                 grains[node["attached_node"]] = (node["column_name"],)
+    return grains
+
+
+def _foreign_keys(
+    manifest: Mapping[str, Any],
+    mart: str,
+    names: Mapping[str, str],
+    grains: Mapping[str, tuple[str, ...]],
+) -> tuple[ForeignKey, ...]:
+    """The mart's relationships tests towards another mart's whole grain (a reference to part
+    of a key, or to a seed, is no foreign key of the published tables)."""
+    keys = []
+    by_name = {name: unique_id for unique_id, name in names.items()}
+    for node in manifest["nodes"].values():
+        test = node.get("test_metadata") or {}
+        if test.get("name") != "relationships" or node.get("attached_node") != mart:
+            continue
+        target = re.fullmatch(r"ref\('(\w+)'\)", test["kwargs"]["to"])
+        field = test["kwargs"]["field"]
+        if target and grains.get(by_name.get(target.group(1), "")) == (field,):
+            keys.append(ForeignKey((node["column_name"],), target.group(1), (field,)))
+    return tuple(sorted(keys, key=lambda key: key.columns))
+
+
+def guarded_marts(project: DbtProject = DBT_PROJECT) -> list[GuardedMart]:
+    """How the published-figures guard reads each mart: its grain is the columns of its
+    uniqueness test, its wave columns and unguarded columns are in its YAML
+    (`config.meta.published_figures`: `wave_columns`, default [wave]; `unguarded`)."""
+    manifest = _manifest(project)
+    grains = _grains(manifest)
     marts = []
     for node in _marts(manifest):
         if node["unique_id"] not in grains:
