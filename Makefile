@@ -29,9 +29,9 @@ format: $(BIN)/barometre
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## Open the Dagster UI on the code location
+## Open the Dagster UI on ./warehouse's Dagster instance (every run's history, created on first use)
 dev: $(BIN)/barometre
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/dagster dev
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/barometre dev
 
 ## Regenerate the bundled synthetic sample landing folder (surveys and polls)
 sample: $(BIN)/barometre

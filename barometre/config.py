@@ -56,8 +56,15 @@ class WarehouseLayout:
 
     @property
     def logs_dir(self) -> Path:
-        """dbt's log, dbt.log (rotated by dbt at 10 MB, five old files kept)."""
+        """dbt's log, dbt.log (rotated by dbt at 10 MB, five old files kept), and each run's log
+        (<run id>.log, the latest kept)."""
         return self.root / "logs"
+
+    @property
+    def dagster_dir(self) -> Path:
+        """The warehouse's Dagster instance (DAGSTER_HOME of `barometre dev`): every run's
+        history, shared by `barometre run` and the Dagster UI."""
+        return self.root / "dagster"
 
     @property
     def dbt_artifacts_dir(self) -> Path:

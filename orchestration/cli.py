@@ -4,42 +4,25 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
-import re
+import os
 import sys
-import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.markup import escape
 
 from barometre import config
 from barometre.errors import BarometreError
-from barometre.ingest.landing import discover_survey_waves, wave_folder_years
 from barometre.release.publish import (
     DEFAULT_KEEP_RELEASES,
     current_release,
     list_releases,
     switch_to,
 )
-from barometre.release.run_lock import DEFAULT_WAIT_SECONDS, RunInProgressError, warehouse_run_lock
-from barometre.release.run_state import (
-    RunInputs,
-    follow_rollback,
-    record_successful_run,
-    unchanged_release,
-)
-
-if TYPE_CHECKING:
-    from dagster import DagsterEvent, ExecuteInProcessResult
+from barometre.release.run_lock import DEFAULT_WAIT_SECONDS, warehouse_run_lock
+from barometre.release.run_state import follow_rollback
+from orchestration.release_views import releases_json, releases_table
 
 console = Console(highlight=False)
-_DAGSTER_WRAPPERS = {"DagsterExecutionStepExecutionError", "DagsterUserCodeExecutionError"}
-# the exceptions whose message is the project's own, shown without their class name
-_OWN_MESSAGE_CLASS = re.compile(
-    r"(dagster\._core\.definitions\.events\.Failure|barometre\.[\w.]+): "
-)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,9 +73,25 @@ def _parser() -> argparse.ArgumentParser:
     _wait_argument(run)
     run.set_defaults(handler=_run)
 
+    run.add_argument(
+        "--verbose",
+        action="store_true",
+        help="show dbt's output and every check as they come (they are always in the run's log)",
+    )
+
     releases = commands.add_parser("releases", help="list the kept releases")
     _warehouse_argument(releases)
+    releases.add_argument("--json", action="store_true", help="as JSON, for scripts")
     releases.set_defaults(handler=_releases)
+
+    dev = commands.add_parser(
+        "dev", help="open the Dagster UI on the warehouse's instance (every run's history)"
+    )
+    _landing_argument(dev)
+    _warehouse_argument(dev)
+    dev.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1")
+    dev.add_argument("--port", type=int, default=3000, help="default: 3000")
+    dev.set_defaults(handler=_dev)
 
     rollback = commands.add_parser("rollback", help="make a kept release current again")
     rollback.add_argument("release", help="release id, as `barometre releases` lists it")
@@ -186,62 +185,9 @@ def _run(arguments: argparse.Namespace) -> int:
     if arguments.engine == "spark" and importlib.util.find_spec("pyspark") is None:
         console.print("[red]--engine spark needs Spark[/red]: pip install -e '.[spark]', Java 17")
         return 1
-    landing = arguments.landing.resolve()
-    warehouse = config.WarehouseLayout(arguments.warehouse.resolve())
-    console.print(
-        f"[bold]barometre run[/bold]  landing: {landing}  warehouse: {warehouse.root}  "
-        f"engine: {arguments.engine}"
-    )
-    try:
-        # one run at a time on a warehouse, from the no-op check on
-        with warehouse_run_lock(warehouse.root, arguments.wait, on_wait=_print_text):
-            return _run_locked(arguments, landing, warehouse)
-    except RunInProgressError as error:
-        _print_error(error)
-        return 1
+    from orchestration.run_command import run
 
-
-def _run_locked(
-    arguments: argparse.Namespace, landing: Path, warehouse: config.WarehouseLayout
-) -> int:
-    started = time.monotonic()
-    inputs = RunInputs(
-        landing, warehouse, tuple(arguments.revise), arguments.keep, arguments.engine
-    )
-    unchanged = unchanged_release(inputs)
-    if unchanged is not None:
-        _report_unchanged(inputs, unchanged, arguments.timings)
-        return 0
-    waves = wave_folder_years(landing)
-    if not waves:
-        try:
-            discover_survey_waves(landing)  # says what is wrong with the landing's survey/
-        except BarometreError as error:
-            console.print(
-                f"[red]failed[/red] raw_survey_exports: {escape(str(error))}", soft_wrap=True
-            )
-            return 1
-    # the options are the run's settings (the Dagster resource's configuration)
-    settings = {
-        "landing_dir": str(landing),
-        "warehouse_dir": str(warehouse.root),
-        "revise": list(arguments.revise),
-        "keep_releases": arguments.keep,
-        "engine": arguments.engine,
-    }
-    result = _execute_all_assets(settings, waves, arguments.timings)
-    elapsed = time.monotonic() - started
-    if result.success and not _failed_checks(result):
-        record_successful_run(inputs)
-        release = current_release(warehouse)
-        release_id = release.release_id if release else "none"
-        console.print(
-            f"[green]done[/green] {warehouse.published_db} is release {release_id} "
-            f"({elapsed:.1f} s)"
-        )
-        return 0
-    _report_failure(result, warehouse)
-    return 1
+    return run(arguments)
 
 
 def _print_text(message: str) -> None:
@@ -252,100 +198,36 @@ def _print_error(error: BarometreError) -> None:
     console.print(str(error), style="red", markup=False, soft_wrap=True)
 
 
-def _report_unchanged(inputs: RunInputs, release_id: str, timings: Path | None) -> None:
-    """What a run would have found: every wave unchanged, no new release."""
-    console.print("nothing changed since the last successful run: Dagster and dbt not started")
-    for wave in inputs.waves("survey"):
-        console.print(f"    raw_survey_exports: wave {wave}: unchanged")
-    for wave in inputs.waves("poll"):
-        console.print(f"    raw_poll_exports: poll wave {wave}: unchanged")
-    console.print(f"    published_warehouse: unchanged: release {release_id} is current")
-    if timings is not None:
-        _write_timings(timings, [])
-
-
-def _execute_all_assets(
-    settings: dict[str, object], waves: list[int], timings: Path | None = None
-) -> ExecuteInProcessResult:
-    import dagster as dg
-
-    from orchestration.definitions import defs
-    from orchestration.partitions import register_waves
-    from orchestration.progress import step_timings
-
-    job = defs.resolve_implicit_global_asset_job_def()
-    instance = dg.DagsterInstance.ephemeral()
-    result = job.execute_in_process(
-        instance=instance,
-        # every survey wave of the landing is a partition, and this run covers them all
-        tags=register_waves(instance, waves),
-        raise_on_error=False,
-        run_config={
-            "resources": {"barometre": {"config": settings}},
-            # a concise progress display instead of Dagster's full console log
-            "loggers": {"barometre_progress": {}},
-        },
-    )
-    if timings is not None:
-        _write_timings(timings, step_timings(instance, result.run_id))
-    return result
-
-
-def _write_timings(path: Path, steps: list[dict[str, object]]) -> None:
-    path.write_text(json.dumps({"steps": steps}, indent=2), encoding="utf-8")
-
-
-def _failed_checks(result: ExecuteInProcessResult) -> list[str]:
-    return [
-        evaluation.check_name
-        for evaluation in result.get_asset_check_evaluations()
-        if not evaluation.passed
-    ]
-
-
-def _report_failure(result: ExecuteInProcessResult, warehouse: config.WarehouseLayout) -> None:
-    for event in result.all_events:
-        if event.is_step_failure:
-            console.print(
-                f"[red]failed[/red] {event.step_key}: {escape(_root_cause(event))}", soft_wrap=True
-            )
-    for evaluation in result.get_asset_check_evaluations():
-        if not evaluation.passed:
-            console.print(f"[red]check failed[/red] {evaluation.check_name}")
-            if evaluation.description:
-                console.print(evaluation.description, markup=False, soft_wrap=True)
-    release = current_release(warehouse)
-    state = f"still release {release.release_id}" if release else "not created"
-    console.print(f"[red]nothing published[/red]: {warehouse.published_db} is {state}")
-
-
-def _root_cause(event: DagsterEvent) -> str:
-    """The user-facing error: Dagster wraps the step's exception in its own errors, and its
-    message starts with its class name."""
-    error = event.step_failure_data.error
-    while error is not None and error.cls_name in _DAGSTER_WRAPPERS and error.cause is not None:
-        error = error.cause
-    if error is None:
-        return "unknown error"
-    message = error.message.strip()
-    own = _OWN_MESSAGE_CLASS.match(message)
-    return message[own.end() :] if own else message
-
-
 def _releases(arguments: argparse.Namespace) -> int:
     layout = config.WarehouseLayout(arguments.warehouse.resolve())
     current = current_release(layout)
     releases = list_releases(layout)
-    if not releases:
-        console.print(f"no release in {layout.releases_dir}")
-    for release in releases:
-        mark = "*" if current and release.release_id == current.release_id else " "
-        rows = ", ".join(f"{table} {count}" for table, count in release.row_counts.items())
-        origin = release.origin or "origin not recorded"
-        console.print(
-            f"{mark} {release.release_id}  {origin}  published {release.published_at}  {rows}"
-        )
+    if arguments.json:
+        print(releases_json(releases, current))
+    elif not releases:
+        console.print(f"no release in {layout.releases_dir}", markup=False, soft_wrap=True)
+    else:
+        for line in releases_table(releases, current):
+            _print_text(line)
     return 0
+
+
+def _dev(arguments: argparse.Namespace) -> int:
+    """`dagster dev` on the warehouse's instance (which it creates on first use)."""
+    from orchestration.instance import instance_dir
+
+    layout = config.WarehouseLayout(arguments.warehouse.resolve())
+    environment = os.environ | {
+        "DAGSTER_HOME": str(instance_dir(layout)),
+        config.LANDING_ENV: str(arguments.landing.resolve()),
+        config.WAREHOUSE_ENV: str(layout.root),
+    }
+    command = [str(Path(sys.executable).with_name("dagster")), "dev"]
+    command += ["--host", arguments.host, "--port", str(arguments.port)]
+    _print_text(f"Dagster UI on http://{arguments.host}:{arguments.port}, on {layout.dagster_dir}")
+    # from the repository root: the code location is named in its pyproject.toml
+    os.chdir(config.REPO_ROOT)
+    os.execve(command[0], command, environment)
 
 
 def _rollback(arguments: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ from orchestration.automation import fieldwork_daily_refresh, landing_sensor, re
 from orchestration.dbt.assets import barometre_dbt_models
 from orchestration.dbt.resources import dbt_resource
 from orchestration.gate import quality_gate
-from orchestration.progress import progress_logger
+from orchestration.instance import prepare_loading_instance
 from orchestration.raw import raw_poll_exports, raw_survey_exports
 from orchestration.release import published_warehouse
 from orchestration.resources import BarometreSettings
@@ -18,5 +18,5 @@ defs = dg.Definitions(
     schedules=[fieldwork_daily_refresh],
     sensors=[landing_sensor],
     resources={"dbt": dbt_resource, "barometre": BarometreSettings()},
-    loggers={"console": dg.colored_console_logger, "barometre_progress": progress_logger},
 )
+prepare_loading_instance()

@@ -22,7 +22,14 @@ def every_wave_tags(partition_keys: Sequence[str]) -> dict[str, str]:
     return {RANGE_START_TAG: partition_keys[0], RANGE_END_TAG: partition_keys[-1]}
 
 
-def register_waves(instance: dg.DagsterInstance, waves: Sequence[int]) -> dict[str, str]:
-    """Add the landing's new waves as partitions; return the tags of a run over all of them."""
-    instance.add_dynamic_partitions(SURVEY_WAVES.name, new_waves(instance, waves))
-    return every_wave_tags(instance.get_dynamic_partitions(SURVEY_WAVES.name))
+def sync_waves(instance: dg.DagsterInstance, waves: Sequence[int]) -> dict[str, str]:
+    """Make the partitions the landing's waves (new ones added, those gone removed, as the
+    landing sensor does); return the tags of a run over all of them (none without a wave)."""
+    added = new_waves(instance, waves)
+    if added:
+        instance.add_dynamic_partitions(SURVEY_WAVES.name, added)
+    in_landing = {str(wave) for wave in waves}
+    for gone in set(instance.get_dynamic_partitions(SURVEY_WAVES.name)) - in_landing:
+        instance.delete_dynamic_partition(SURVEY_WAVES.name, gone)
+    keys = instance.get_dynamic_partitions(SURVEY_WAVES.name)
+    return every_wave_tags(keys) if keys else {}

@@ -1,50 +1,83 @@
-"""A Dagster logger that prints a concise progress display for `barometre run`."""
+"""What a run's steps do, as `barometre run` follows it: a Dagster logger that hands each step's
+start and end, its assets, its checks and its messages to an observer (the CLI's display)."""
+
+from __future__ import annotations
 
 import logging
-import time
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import dagster as dg
-from rich.console import Console
-
-_console = Console(highlight=False, stderr=True)
 
 
-class _ProgressHandler(logging.Handler):
-    """Prints one line when a step starts, ends or fails, and for each check and asset log."""
+@dataclass(frozen=True)
+class CheckOutcome:
+    """One asset check's result, as a run reports it."""
 
-    def __init__(self) -> None:
+    step: str
+    asset: str  # e.g. marts/survey_results
+    name: str
+    passed: bool
+    description: str
+
+
+class StepObserver(Protocol):
+    def step_started(self, step: str) -> None: ...
+
+    def step_ended(self, step: str, outcome: str) -> None:
+        """outcome: "succeeded", "failed" or "skipped"."""
+
+    def asset_materialized(self, step: str) -> None: ...
+
+    def check_evaluated(self, check: CheckOutcome) -> None: ...
+
+    def message(self, step: str, level: int, text: str) -> None: ...
+
+
+class _ObserverHandler(logging.Handler):
+    def __init__(self, observer: StepObserver) -> None:
         super().__init__()
-        self._started: dict[str, float] = {}
+        self._observer = observer
 
     def emit(self, record: logging.LogRecord) -> None:
-        meta = getattr(record, "dagster_meta", {}) or {}
-        event = meta.get("dagster_event")
+        meta: dict[str, Any] = getattr(record, "dagster_meta", {}) or {}
+        event: dg.DagsterEvent | None = meta.get("dagster_event")
         step = meta.get("step_key") or ""
         if event is None:
-            if record.levelno == logging.INFO and step and not step.endswith("dbt_models"):
-                _console.print(f"    {step}: {meta.get('orig_message', record.getMessage())}")
-            return
-        if event.is_step_start:
-            self._started[step] = time.monotonic()
-            _console.print(f"[cyan]▶[/cyan] {step}")
+            if step:
+                self._observer.message(step, record.levelno, meta.get("orig_message", ""))
+        elif event.is_step_start:
+            self._observer.step_started(step)
         elif event.is_step_success:
-            elapsed = time.monotonic() - self._started.get(step, time.monotonic())
-            _console.print(f"[green]✔[/green] {step} ({elapsed:.1f} s)")
+            self._observer.step_ended(step, "succeeded")
         elif event.is_step_failure:
-            _console.print(f"[red]✘[/red] {step}")
+            self._observer.step_ended(step, "failed")
         elif event.is_step_skipped:
-            _console.print(f"[yellow]–[/yellow] {step} skipped")
+            self._observer.step_ended(step, "skipped")
+        elif event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
+            self._observer.asset_materialized(step)
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.event_specific_data
-            mark = "[green]✔[/green]" if evaluation.passed else "[red]✘[/red]"
-            _console.print(f"  {mark} check {evaluation.check_name}")
+            self._observer.check_evaluated(
+                CheckOutcome(
+                    step=step,
+                    asset=evaluation.asset_key.to_user_string(),
+                    name=evaluation.check_name,
+                    passed=evaluation.passed,
+                    description=evaluation.description or "",
+                )
+            )
 
 
-@dg.logger(description="Concise progress lines for the barometre CLI")
-def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
-    logger = logging.Logger("barometre_progress", level=logging.DEBUG)
-    logger.addHandler(_ProgressHandler())
-    return logger
+def observer_logger(observer: StepObserver) -> dg.LoggerDefinition:
+    """A Dagster logger reporting a run's steps to `observer`."""
+
+    def build(_: dg.InitLoggerContext) -> logging.Logger:
+        logger = logging.Logger("barometre_progress", level=logging.DEBUG)
+        logger.addHandler(_ObserverHandler(observer))
+        return logger
+
+    return dg.LoggerDefinition(build, description="barometre run's progress display")
 
 
 def step_timings(instance: dg.DagsterInstance, run_id: str) -> list[dict[str, object]]:

@@ -10,6 +10,7 @@ import dagster as dg
 from barometre import config
 from barometre.release.publish import DEFAULT_KEEP_RELEASES
 from barometre.release.run_lock import warehouse_run_lock
+from barometre.release.run_state import RunInputs
 
 # Every asset and check reads or writes the build database, and DuckDB lets one process write
 # it with no other process reading it: they all share this pool, limited to one step at a time
@@ -41,6 +42,12 @@ class BarometreSettings(dg.ConfigurableResource):
     @property
     def revised_waves(self) -> tuple[int, ...]:
         return tuple(sorted(self.revise))
+
+    def run_inputs(self) -> RunInputs:
+        """What a run with these settings depends on (the no-op check's inputs)."""
+        return RunInputs(
+            self.landing, self.layout, self.revised_waves, self.keep_releases, self.engine
+        )
 
     def run_lock(self, log: Logger) -> AbstractContextManager[None]:
         """The warehouse's run lock, held by a step for its duration (already held, in process,

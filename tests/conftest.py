@@ -23,6 +23,20 @@ SHARED = REPO_ROOT.parent / "shared"
 REAL_LANDING_2023 = SHARED / "data" / "landing-2023"
 PUBLISHED_2023 = SHARED / "reference" / "published_2023_totals_dev.csv"
 
+# Headless Chromium, as the tests open pages (Debian's package: apt-get install chromium)
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # this machine has no network: without these Chromium keeps trying to reach Google
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 # Published group sizes of the 2023 wave (methodology note §2.1).
 PUBLISHED_2023_GROUP_SIZES = {
     "Total": 191,
@@ -104,10 +118,14 @@ def run_cli(*arguments: str, project: Path = REPO_ROOT) -> subprocess.CompletedP
 
 
 def pipeline_environment(project: Path = REPO_ROOT) -> dict[str, str]:
-    """The environment of a run: none of the BAROMETRE_ variables of the test process; the
-    code of `project` (a copy runs as from a read-only installation: Python cannot cache
-    bytecode there and carries on)."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("BAROMETRE_")}
+    """The environment of a run: none of the BAROMETRE_ variables of the test process, no
+    DAGSTER_HOME (the run's Dagster instance is its warehouse's); the code of `project` (a copy
+    runs as from a read-only installation: Python cannot cache bytecode there and carries on)."""
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("BAROMETRE_") and k != "DAGSTER_HOME"
+    }
     environment |= {"COLUMNS": "200", "PYTHONPATH": str(project)}
     if project != REPO_ROOT:
         environment["PYTHONDONTWRITEBYTECODE"] = "1"

@@ -14,10 +14,11 @@ import duckdb
 import pytest
 from conftest import PipelineRun, copy_warehouse, release_id_of, revised_sample, run_pipeline
 
-# A line the run prints when it is inside each stage (progress on stderr, dbt on stdout).
+# A line the run prints when it is inside each stage (piped: a line when a stage starts, and
+# progress lines while dbt builds).
 STAGE_MARKERS = {
     "raw load": "▶ raw_survey_exports",
-    "dbt build": "START sql table model",
+    "dbt build": "barometre_dbt_models: ",
     "validation": "▶ quality_gate",
     "publication": "▶ published_warehouse",
 }

@@ -99,6 +99,7 @@ def test_a_second_run_is_a_no_op(sample_run: PipelineRun, tmp_path: Path) -> Non
     rerun = run_pipeline(SAMPLE_LANDING, warehouse)
 
     assert rerun.returncode == 0, rerun.output
+    assert "nothing changed since the last successful run" in rerun.output, rerun.output
     assert "wave 2023: unchanged" in rerun.output
     assert "published_warehouse: unchanged" in rerun.output
     assert sha256(rerun.published_db) == published_before
@@ -198,11 +199,12 @@ def test_the_quality_gate_blocks_publication(sample_run: PipelineRun, tmp_path: 
     run = run_pipeline(landing, warehouse)
 
     assert run.returncode == 1
-    assert "check failed survey_group_sizes_expectations" in run.output
+    assert "check failed survey_group_sizes_expectations on marts/survey_results" in run.output
     failing_row = (
         "{'wave': 2023, 'group_label': 'Communes de 3 500 à 10 000 hab.', "
         "'n_built': 4, 'n_expected': 6}"
     )
     assert failing_row in run.output, run.output
     assert "nothing published" in run.output
+    assert f"the run's whole log: {warehouse}/logs/" in run.output
     assert sha256(run.published_db) == published_before

@@ -149,6 +149,27 @@ def test_releases_are_listed_and_rolled_back(revision: dict) -> None:
     assert release_id_of(warehouse / "barometre.duckdb") == current
 
 
+def test_releases_are_an_aligned_table_and_json_for_scripts(revision: dict) -> None:
+    warehouse = revision["warehouse"]
+    current = release_id_of(warehouse / "barometre.duckdb")
+
+    table = cli("releases", "--warehouse", str(warehouse)).stdout.splitlines()
+    listed = json.loads(cli("releases", "--warehouse", str(warehouse), "--json").stdout)
+
+    header, *rows = table
+    assert header.split() == ["release", "published", "at", "waves", "origin"]
+    assert [row.split()[-1] for row in rows] == ["synthetic", "synthetic"]
+    columns = {header.index(name) for name in ("release", "published at", "waves", "origin")}
+    assert all(row[c - 1] == " " and row[c] != " " for row in rows for c in columns), "aligned"
+    assert re.search(
+        r"  \d{4}-\d\d-\d\d \d\d:\d\d:\d\d  survey 2022, 2023, 2024; poll 2022, 2024", rows[0]
+    )
+    assert [r["release_id"] for r in listed] == [revision["first_release"], current]
+    assert [r["current"] for r in listed] == [False, True]
+    assert listed[1]["survey_waves"] == [2022, 2023, 2024] and listed[1]["revised_waves"] == [2023]
+    assert listed[1]["origin"] == "synthetic" and listed[1]["row_counts"]["survey_results"] > 0
+
+
 def test_rolling_back_to_an_unknown_release_fails_clearly(revision: dict) -> None:
     result = cli("rollback", "2019_20190101T000000Z", "--warehouse", str(revision["warehouse"]))
     assert result.returncode == 1
