@@ -7,11 +7,18 @@ from pathlib import Path
 import dagster as dg
 
 from barometre.ingest.landing import wave_folder_years
+from barometre.release.run_state import unchanged_release
 from orchestration.partitions import SURVEY_WAVES, every_wave_tags, new_waves
 from orchestration.resources import BarometreSettings
 
 # Every asset and check; a run is the same as `barometre run`.
-refresh_job = dg.define_asset_job("refresh_warehouse", selection=dg.AssetSelection.all())
+refresh_job = dg.define_asset_job(
+    "refresh_warehouse",
+    selection=dg.AssetSelection.all(),
+    description="The whole refresh, as `barometre run` does it: the landing's survey and poll "
+    "waves loaded, the dbt models built and tested, the quality gate, and the marts published "
+    "as a new release when their content changed.",
+)
 
 
 # Fieldwork runs from June to August (2023: 21 June - 31 August; 2024 poll: July).
@@ -21,12 +28,25 @@ refresh_job = dg.define_asset_job("refresh_warehouse", selection=dg.AssetSelecti
     execution_timezone="Europe/Paris",
     default_status=dg.DefaultScheduleStatus.STOPPED,
 )
-def fieldwork_daily_refresh(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
-    """The whole refresh, every registered survey wave included."""
+def fieldwork_daily_refresh(
+    context: dg.ScheduleEvaluationContext, barometre: BarometreSettings
+) -> dg.RunRequest | dg.SkipReason:
+    """The whole refresh, every registered survey wave included, unless nothing changed since
+    the last successful run."""
     waves = context.instance.get_dynamic_partitions(SURVEY_WAVES.name)
     if not waves:
         return dg.SkipReason("no survey wave registered yet: the landing sensor registers them")
+    unchanged = unchanged_release(barometre.run_inputs())
+    if unchanged is not None:
+        return dg.SkipReason(_nothing_changed(unchanged))
     return dg.RunRequest(tags=every_wave_tags(waves))
+
+
+def _nothing_changed(release_id: str) -> str:
+    return (
+        "nothing changed since the last successful run (landing files, project, settings): "
+        f"release {release_id} is current"
+    )
 
 
 def landing_fingerprint(landing: Path) -> str:
@@ -64,6 +84,13 @@ def landing_sensor(
     if not waves:
         return dg.SensorResult(
             skip_reason="no survey wave folder in the landing", dynamic_partitions_requests=requests
+        )
+    unchanged = unchanged_release(barometre.run_inputs())
+    if unchanged is not None:  # files touched, not changed (the same content)
+        return dg.SensorResult(
+            skip_reason=_nothing_changed(unchanged),
+            dynamic_partitions_requests=requests,
+            cursor=fingerprint,
         )
     return dg.SensorResult(
         run_requests=[dg.RunRequest(run_key=fingerprint, tags=every_wave_tags(waves))],

@@ -104,7 +104,7 @@ def _partition_waves(
 def raw_poll_exports(
     context: dg.AssetExecutionContext, barometre: BarometreSettings
 ) -> Iterator[dg.MaterializeResult]:
-    """Every poll wave's SPSS file (<landing>/poll/<wave>/*.sav) checked against its weight
+    """Every poll wave's SPSS file (`<landing>/poll/<wave>/*.sav`) checked against its weight
     variable (seeds/poll_waves.csv) and value labels, then loaded as it is into the raw schema;
     unchanged files are not reloaded, a landing folder without poll/ loads no poll, and waves
     gone from the landing are removed (a published one only when the run revises it)."""

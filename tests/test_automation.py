@@ -9,7 +9,14 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from conftest import SAMPLE_EXPORT, SAMPLE_LANDING, copy_landing
+from conftest import (
+    SAMPLE_EXPORT,
+    SAMPLE_LANDING,
+    PipelineRun,
+    copy_landing,
+    copy_warehouse,
+    release_id_of,
+)
 
 from orchestration.automation import fieldwork_daily_refresh, landing_sensor
 from orchestration.partitions import RANGE_END_TAG, RANGE_START_TAG, SURVEY_WAVES
@@ -36,6 +43,7 @@ def test_the_sensor_requests_a_refresh_only_when_the_landing_changes(
 ) -> None:
     landing = copy_landing(SAMPLE_LANDING, tmp_path / "landing")
     monkeypatch.setenv("BAROMETRE_LANDING", str(landing))
+    monkeypatch.setenv("BAROMETRE_WAREHOUSE", str(tmp_path / "warehouse"))  # never built
     instance = dg.DagsterInstance.ephemeral()
 
     first = evaluate(None, instance)
@@ -68,13 +76,49 @@ def test_the_sensor_requests_a_refresh_only_when_the_landing_changes(
     assert gone.run_requests[0].tags[RANGE_END_TAG] == "2024"
 
 
-def test_the_schedule_refreshes_every_registered_wave(tmp_path: Path) -> None:
+def schedule(instance: dg.DagsterInstance) -> dg.RunRequest | dg.SkipReason:
+    context = dg.build_schedule_context(
+        instance=instance, resources={"barometre": BarometreSettings()}
+    )
+    return fieldwork_daily_refresh(context)
+
+
+def test_the_schedule_refreshes_every_registered_wave(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BAROMETRE_WAREHOUSE", str(tmp_path / "warehouse"))
     instance = dg.DagsterInstance.local_temp(str(tmp_path))
-    context = dg.build_schedule_context(instance=instance)
-    assert isinstance(fieldwork_daily_refresh(context), dg.SkipReason)
+    assert isinstance(schedule(instance), dg.SkipReason)
     instance.add_dynamic_partitions(SURVEY_WAVES.name, ["2022", "2023"])
-    request = fieldwork_daily_refresh(dg.build_schedule_context(instance=instance))
+    request = schedule(instance)
     assert request.tags == {RANGE_START_TAG: "2022", RANGE_END_TAG: "2023"}
+
+
+def test_schedule_and_sensor_skip_a_run_that_would_change_nothing(
+    sample_run: PipelineRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI's no-op check: the same landing files, project and settings as the last
+    successful run, and the release it left current."""
+    landing = copy_landing(SAMPLE_LANDING, tmp_path / "landing")
+    warehouse = copy_warehouse(sample_run, tmp_path / "warehouse")
+    monkeypatch.setenv("BAROMETRE_LANDING", str(landing))
+    monkeypatch.setenv("BAROMETRE_WAREHOUSE", str(warehouse))
+    instance = dg.DagsterInstance.ephemeral()
+    release = release_id_of(warehouse / "barometre.duckdb")
+
+    touched = evaluate(None, instance)  # copied files: new modification times, same content
+    nothing_changed = (
+        "nothing changed since the last successful run (landing files, project, settings): "
+        f"release {release} is current"
+    )
+    assert not touched.run_requests
+    assert touched.skip_reason.skip_message == nothing_changed
+    assert schedule(instance).skip_message == nothing_changed
+
+    export = landing / SAMPLE_EXPORT
+    export.write_bytes(export.read_bytes() + b"\n")
+    assert len(evaluate(touched.cursor, instance).run_requests) == 1
+    assert isinstance(schedule(instance), dg.RunRequest)
 
 
 def test_a_backfill_of_one_wave_reloads_that_wave_only(

@@ -35,3 +35,43 @@ def test_a_group_named_in_the_model_config_wins_and_keeps_the_key() -> None:
 
     assert translator.get_group_name(themed) == "marts_cybersecurity"
     assert translator.get_asset_key(themed) == translator.get_asset_key(mart)
+
+
+def test_every_description_renders_as_written_in_the_ui() -> None:
+    """The UI renders descriptions as Markdown: an angle bracket outside code is escaped, or
+    `<warehouse>` would be taken for an HTML tag and disappear."""
+    from orchestration.definitions import defs
+    from orchestration.descriptions import markdown_text
+
+    graph = defs.resolve_asset_graph()
+    descriptions = {
+        key.to_user_string(): graph.get(key).description for key in graph.get_all_asset_keys()
+    }
+    descriptions |= {
+        key.to_user_string(): graph.get_check_spec(key).description
+        for key in graph.asset_check_keys
+    }
+    descriptions["job refresh_warehouse"] = defs.resolve_job_def("refresh_warehouse").description
+    missing = sorted(name for name, text in descriptions.items() if not text)
+    assert not missing, f"{len(missing)} without a description: {missing[:5]}"
+    unescaped = sorted(n for n, text in descriptions.items() if markdown_text(text) != text)
+    assert not unescaped, f"angle brackets outside code: {unescaped[:5]}"
+    published = descriptions["published_warehouse"]
+    assert "`<warehouse>/barometre.duckdb`" in published
+
+
+def test_a_dbt_test_check_is_described_by_its_test_and_column() -> None:
+    from orchestration.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    key = next(key for key in graph.asset_check_keys if key.name == "not_null_survey_results_wave")
+    assert graph.get_check_spec(key).description == "dbt test `not_null` on column `wave`"
+
+
+def test_markdown_text_escapes_outside_code_only() -> None:
+    from orchestration.descriptions import markdown_text
+
+    text = "in <warehouse>/x, `<landing>/poll`\n```sql\nwhere a < b\n```\nand a > b"
+    assert markdown_text(text) == (
+        "in \\<warehouse\\>/x, `<landing>/poll`\n```sql\nwhere a < b\n```\nand a \\> b"
+    )

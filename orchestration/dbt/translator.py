@@ -5,7 +5,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator
+from dagster_dbt import DagsterDbtTranslator, DbtProject
+
+from orchestration.descriptions import dbt_test_description, markdown_text
 
 # Groups named as the architecture names the layers; other folders give their own name.
 _LAYER_GROUPS = {"intermediate": "harmonised"}
@@ -24,6 +26,21 @@ class BarometreDbtTranslator(DagsterDbtTranslator):
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         layer = _layer(dbt_resource_props)
         return super().get_group_name(dbt_resource_props) or _LAYER_GROUPS.get(layer, layer)
+
+    def get_description(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        return markdown_text(super().get_description(dbt_resource_props))
+
+    def get_asset_check_spec(
+        self,
+        asset_spec: dg.AssetSpec,
+        manifest: Mapping[str, Any],
+        unique_id: str,
+        project: DbtProject | None,
+    ) -> dg.AssetCheckSpec | None:
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None:
+            return None
+        return spec._replace(description=dbt_test_description(manifest["nodes"][unique_id]))
 
 
 def _layer(dbt_resource_props: Mapping[str, Any]) -> str:
