@@ -1,30 +1,37 @@
 """The quality gate as blocking asset checks: any failure stops publication.
 
-Every check is its own asset check (its own result, its own line in the UI), but they run in
-one step: one Great Expectations context, one drawing of its Data Docs and one Dagster step
-for the whole gate, instead of one of each per check (most of the gate's time on a small
-warehouse). The step runs only the checks a run selects, and records their results as the
+Every check is its own asset check (its own result, its own line in the UI, its own validation
+page), but they run in one step: one Great Expectations context and one Dagster step for the
+whole gate, instead of one of each per check (most of the gate's time on a small warehouse).
+The step runs only the checks a run selects, and records their results as the
 gate's verdict on the build it checked (barometre/gate_verdict.py): publication reads it.
 """
 
 from collections.abc import Iterator
+from datetime import datetime
 from itertools import chain
 
 import dagster as dg
 
 from barometre.quality.expectations import (
-    data_docs_index,
     load_suite_definition,
-    run_suites,
     suite_names,
+    validate_suites,
     write_report,
 )
 from barometre.quality.gate_verdict import DBT_BUILD_CHECK, AuditedBuild, record_verdict
 from barometre.quality.privacy import scan_marts
 from barometre.quality.published_figures import GuardedMart, compare_with_release, revise_hint
+from barometre.quality.validation_report import (
+    ValidationRun,
+    prune_validation_runs,
+    write_run_index,
+    write_suite_page,
+)
 from barometre.release.publish import current_release
 from orchestration.dbt.assets import MART_KEYS
 from orchestration.dbt.manifest import guarded_marts
+from orchestration.descriptions import markdown_text
 from orchestration.resources import BUILD_DB_POOL, BarometreSettings
 
 
@@ -35,8 +42,11 @@ def _spec(asset: dg.AssetKey, name: str, description: str | None) -> dg.AssetChe
 def _suite_spec(suite: str) -> dg.AssetCheckSpec:
     """One Great Expectations suite of expectations/, on the asset its meta names."""
     meta = load_suite_definition(suite).get("meta", {})
+    description = meta.get("description")
     return _spec(
-        dg.AssetKey(meta["asset"].split("/")), f"{suite}_expectations", meta.get("description")
+        dg.AssetKey(meta["asset"].split("/")),
+        f"{suite}_expectations",
+        markdown_text(description) if description else None,
     )
 
 
@@ -76,9 +86,8 @@ def quality_gate(
     with barometre.run_lock(context.log):
         layout = barometre.layout
         release = current_release(layout)
-        audited = AuditedBuild.of_build_db(
-            layout.build_db, release.release_id if release else None, barometre.revised_waves
-        )
+        baseline = release.release_id if release else None
+        audited = AuditedBuild.of_build_db(layout.build_db, baseline, barometre.revised_waves)
         selected = context.selected_asset_check_keys
         suites = [(spec.key, suite) for spec, suite in SUITE_CHECKS if spec.key in selected]
         marts = [(spec.key, mart) for spec, mart in PERSONAL_DATA_CHECKS if spec.key in selected]
@@ -87,7 +96,7 @@ def quality_gate(
         ]
         verdict = {}
         for result in chain(
-            _expectation_results(context, barometre, suites),
+            _expectation_results(context, barometre, suites, baseline),
             _personal_data_results(context, barometre, marts),
             _published_figures_results(context, barometre, guarded),
         ):
@@ -102,17 +111,24 @@ def _expectation_results(
     context: dg.AssetCheckExecutionContext,
     barometre: BarometreSettings,
     suites: list[tuple[dg.AssetCheckKey, str]],
+    baseline_release: str | None,
 ) -> Iterator[dg.AssetCheckResult]:
+    """Each suite's result as soon as it is validated, with its JSON report and its page."""
     if not suites:
         return
     layout = barometre.layout
-    gx_root = layout.validation_dir / "gx"
-    results = run_suites(layout.build_db, [suite for _, suite in suites], gx_root)
-    docs = dg.MetadataValue.url(data_docs_index(gx_root).as_uri())
+    run = ValidationRun(context.run.run_id, baseline_release, datetime.now())
+    prune_validation_runs(layout.validation_dir)
+    results = validate_suites(
+        layout.build_db, [suite for _, suite in suites], layout.validation_dir / "gx", run.run_id
+    )
+    validated = []
     for (key, suite), result in zip(suites, results, strict=True):
-        report = write_report(
-            [result], layout.validation_dir / context.run.run_id / f"{suite}.json"
-        )
+        report = write_report([result], layout.validation_dir / run.run_id / f"{suite}.json")
+        spec = next(spec for spec, name in SUITE_CHECKS if name == suite)
+        asset = key.asset_key.to_user_string()
+        page = write_suite_page(layout.validation_dir, run, result, asset, spec.description or "")
+        validated.append((result, asset))
         reported: dict[str, object] = {}
         if result.reported:  # rows the suite shows (meta.report_rows): in the log and metadata
             context.log.info(f"{suite}: {result.reported.describe()}")
@@ -123,9 +139,10 @@ def _expectation_results(
             result.success,
             result.describe(),
             report=dg.MetadataValue.path(str(report)),
-            data_docs=docs,
+            validation_page=dg.MetadataValue.url(page.as_uri()),
             **reported,
         )
+    write_run_index(layout.validation_dir, run, validated)
 
 
 def _personal_data_results(

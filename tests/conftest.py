@@ -23,20 +23,6 @@ SHARED = REPO_ROOT.parent / "shared"
 REAL_LANDING_2023 = SHARED / "data" / "landing-2023"
 PUBLISHED_2023 = SHARED / "reference" / "published_2023_totals_dev.csv"
 
-# Headless Chromium, as the tests open pages (Debian's package: apt-get install chromium)
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    # this machine has no network: without these Chromium keeps trying to reach Google
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 # Published group sizes of the 2023 wave (methodology note §2.1).
 PUBLISHED_2023_GROUP_SIZES = {
     "Total": 191,

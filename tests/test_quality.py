@@ -1,12 +1,15 @@
-"""The quality gate's reporting: failing rows named by the suite's id columns, Data Docs kept."""
+"""The quality gate's reporting: failing rows named by the suite's id columns, a page per
+validation naming the run and the release."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
-from barometre.quality.expectations import load_suite_definition, render_data_docs, validate_frame
+from barometre.quality.expectations import load_suite_definition, validate_frame
+from barometre.quality.validation_report import ValidationRun, write_run_index, write_suite_page
 
 
 def results_frame(**overrides: object) -> pd.DataFrame:
@@ -119,14 +122,24 @@ def test_a_weighted_share_outside_its_interval_or_an_excess_effective_size_fails
     assert "'answer_label': 'Je ne sais pas'" in broken.describe()
 
 
-def test_results_are_rendered_in_data_docs(tmp_path: Path) -> None:
-    result = validate_frame(
-        "survey_results", results_frame(), load_suite_definition("survey_results"), tmp_path
-    )
-    index = render_data_docs(tmp_path, [result])
-    assert index.exists()
-    pages = list(index.parent.glob("validations/survey_results/**/*.html"))
-    assert pages, "no validation page rendered"
+def test_results_are_rendered_as_pages_naming_the_run_and_the_release(tmp_path: Path) -> None:
+    frame = results_frame(n=25, n_of_an_answer=25, pct=125.0, pct_rounded=125)
+    definition = load_suite_definition("survey_results")
+    result = validate_frame("survey_results", frame, definition, tmp_path / "gx", "run-1")
+    run = ValidationRun("run-1", "2023_20261128T181230Z", datetime(2026, 12, 6, 9, 30))
+
+    page = write_suite_page(tmp_path, run, result, "marts/survey_results", "counts <= group")
+    index = write_run_index(tmp_path, run, [(result, "marts/survey_results")])
+
+    assert page == tmp_path / "run-1" / "survey_results.html"
+    text = page.read_text(encoding="utf-8")
+    for fact in ("run-1", "2023_20261128T181230Z", "marts/survey_results", "counts &lt;= group"):
+        assert fact in text
+    assert "expect_column_values_to_be_between" in text
+    assert "&#x27;answer_label&#x27;: &#x27;Non, pas encore&#x27;" not in text  # cells, not dicts
+    assert "<td>&#x27;Non, pas encore&#x27;</td>" in text, "the failing row is shown"
+    assert '<a href="survey_results.html">survey_results</a>' in index.read_text(encoding="utf-8")
+    assert (tmp_path / "index.html").read_text(encoding="utf-8").count("run-1/index.html") == 1
 
 
 def group_sizes_frame(status: str) -> pd.DataFrame:

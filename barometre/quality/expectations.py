@@ -6,8 +6,8 @@ name the columns that identify a failing row in reports, and whose optional ``me
 (a pandas query) selects rows shown with the result, passed or not (e.g. the group sizes of a
 wave still in fieldwork, which its expectations leave unchecked). Validation runs on pandas
 DataFrames read from DuckDB (GE's SQL datasource does not work over duckdb-engine here), through
-a checkpoint of a file-based GE project kept in the warehouse (``validation/gx``), so every
-result is stored and rendered in GE's HTML Data Docs.
+a checkpoint of a file-based GE project kept in the warehouse (``validation/gx``), which stores
+every result; ``validation_report`` renders them as HTML.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import json
 import logging
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -74,8 +74,6 @@ class SuiteResult:
     report: dict[str, Any] = field(default_factory=dict)
     # None when the suite has no meta.report_rows or no row matches it
     reported: ReportedRows | None = None
-    # where Great Expectations stored the result (its ValidationResultIdentifier)
-    stored_as: Any = field(default=None, compare=False, repr=False)
 
     @property
     def success(self) -> bool:
@@ -101,32 +99,41 @@ def load_suite_definition(name: str, expectations_dir: Path = EXPECTATIONS_DIR) 
     return json.loads((expectations_dir / f"{name}.json").read_text(encoding="utf-8"))
 
 
-def run_suites(
-    database: Path, names: Sequence[str], gx_root: Path, expectations_dir: Path = EXPECTATIONS_DIR
-) -> list[SuiteResult]:
-    """Run suites against the build database (opened once, read-only); their results are kept
-    in the Great Expectations project at gx_root and rendered into its HTML Data Docs, once."""
-    results = []
+def validate_suites(
+    database: Path,
+    names: Sequence[str],
+    gx_root: Path,
+    run_name: str,
+    expectations_dir: Path = EXPECTATIONS_DIR,
+) -> Iterator[SuiteResult]:
+    """Run suites against the build database (opened once, read-only), one result at a time;
+    the results are kept in the Great Expectations project at gx_root under `run_name`."""
     with connect(database, read_only=True) as connection:
         for name in names:
             query = (expectations_dir / f"{name}.sql").read_text(encoding="utf-8")
             frame = connection.sql(query).df()
             definition = load_suite_definition(name, expectations_dir)
-            results.append(validate_frame(name, frame, definition, gx_root))
-    render_data_docs(gx_root, results)
-    return results
+            yield validate_frame(name, frame, definition, gx_root, run_name)
 
 
 def validate_frame(
-    name: str, frame: pd.DataFrame, definition: dict[str, Any], gx_root: Path
+    name: str,
+    frame: pd.DataFrame,
+    definition: dict[str, Any],
+    gx_root: Path,
+    run_name: str | None = None,
 ) -> SuiteResult:
     """Validate a DataFrame against a suite definition and collect the failing rows; the result
-    is stored in the project at gx_root (render_data_docs draws it)."""
+    is stored in the project at gx_root, under `run_name` (the Dagster run's id)."""
+    from great_expectations.core.run_identifier import RunIdentifier
+
     meta = definition.get("meta", {})
     id_columns = [c for c in meta.get("id_columns", []) if c in frame]
     checkpoint = _checkpoint(str(gx_root), name, definition["expectations"], meta, id_columns)
-    run = checkpoint.run(batch_parameters={"dataframe": frame})
-    identifier, result = next(iter(run.run_results.items()))
+    run = checkpoint.run(
+        batch_parameters={"dataframe": frame}, run_id=RunIdentifier(run_name=run_name)
+    )
+    result = next(iter(run.run_results.values()))
     failures = [_failure(r, id_columns) for r in result.results if not r.success]
     return SuiteResult(
         suite=name,
@@ -134,7 +141,6 @@ def validate_frame(
         evaluated=len(result.results),
         failures=failures,
         report=result.to_json_dict(),
-        stored_as=identifier,
         reported=_reported_rows(frame, meta.get("report_rows"), id_columns),
     )
 
@@ -147,24 +153,6 @@ def _reported_rows(
         return None
     first = selected.head(MAX_REPORTED_ROWS).to_dict(orient="records")
     return ReportedRows(where, len(selected), [_plain(row, id_columns) for row in first])
-
-
-def render_data_docs(gx_root: Path, results: Sequence[SuiteResult]) -> Path:
-    """Draw these results' pages and the index of the project's Data Docs in one pass (GE
-    redraws the index at each call: once per run, not once per suite)."""
-    from great_expectations.data_context.types.resource_identifiers import (
-        ExpectationSuiteIdentifier,
-    )
-
-    identifiers: list[Any] = [r.stored_as for r in results]
-    identifiers += [ExpectationSuiteIdentifier(name=r.suite) for r in results]
-    _context(str(gx_root)).build_data_docs(resource_identifiers=identifiers, build_index=True)
-    return data_docs_index(gx_root)
-
-
-def data_docs_index(gx_root: Path) -> Path:
-    """The HTML Data Docs of every validation kept in the project at gx_root."""
-    return gx_root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
 
 
 def _failure(result: Any, id_columns: list[str]) -> ExpectationFailure:
