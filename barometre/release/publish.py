@@ -46,6 +46,9 @@ RELEASE_FILE = "release.json"
 DOCS_FOLDER = "docs"  # the dbt docs site: <release>/docs/index.html
 DOCS_INDEX = "index.html"
 DEFAULT_KEEP_RELEASES = 5
+# the column publication adds to every mart
+RELEASE_ID_COLUMN = "release_id"
+RELEASE_ID_DESCRIPTION = "The release this row was published in (see meta.release)."
 
 
 @dataclass(frozen=True)
@@ -311,7 +314,7 @@ def _comment(
     connection: duckdb.DuckDBPyConnection, table: str, described: TableDescription | None
 ) -> None:
     qualified = f"release.{PUBLISHED_SCHEMA}.{table}"
-    columns = {"release_id": "The release this row was published in (see meta.release)."}
+    columns = {RELEASE_ID_COLUMN: RELEASE_ID_DESCRIPTION}
     if described:
         connection.execute(f"comment on table {qualified} is {_quoted(described.description)}")
         columns |= described.columns

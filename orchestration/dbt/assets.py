@@ -14,6 +14,7 @@ from barometre import config
 from barometre.quality.gate_verdict import DBT_BUILD_CHECK, AuditedBuild, record_verdict
 from barometre.release.publish import DOCS_INDEX, current_release
 from barometre.release.spark_import import import_spark_tables
+from orchestration.dbt.docs_site import as_published
 from orchestration.dbt.manifest import built_relations, ensure_manifest
 from orchestration.dbt.resources import DBT_PROJECT, run_dbt
 from orchestration.dbt.runs import PARTIAL_PARSE, keep_parse_state, new_run_folder
@@ -78,14 +79,16 @@ MART_KEYS = sorted(key for key in barometre_dbt_models.keys if key.path[0] == "m
 
 def write_dbt_docs(dbt: DbtCliResource, layout: config.WarehouseLayout, folder: Path) -> None:
     """dbt's documentation site of the last build (models, columns, tests, lineage, catalog) as
-    one self-contained page; dbt reuses the build's manifest and only reads the catalog
-    from the build database, which it closes on exit."""
+    one self-contained page, its marts as the published file holds them; dbt reuses the
+    build's manifest and only reads the catalog from the build database, which it closes on
+    exit."""
     artifacts = layout.dbt_artifacts_dir
     if not (artifacts / "manifest.json").is_file():
         raise dg.Failure(f"no dbt build artifacts in {artifacts}: materialise the dbt assets first")
     docs = ["--quiet", "docs", "generate", "--static", "--no-compile"]
     run_dbt(dbt, docs, artifacts, layout).wait()
-    shutil.copyfile(artifacts / "static_index.html", folder / DOCS_INDEX)
+    page = (artifacts / "static_index.html").read_text(encoding="utf-8")
+    (folder / DOCS_INDEX).write_text(as_published(page), encoding="utf-8")
 
 
 def _keep_docs_inputs(target_path: Path, artifacts: Path) -> None:
