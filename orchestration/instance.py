@@ -29,9 +29,9 @@ from orchestration.resources import BUILD_DB_POOL
 INSTANCE_SETTINGS = "dagster.yaml"
 # what every warehouse's instance starts from
 SETTINGS_TEMPLATE = Path(__file__).with_name(INSTANCE_SETTINGS)
-# Runs kept with their event logs (a run of the sample logs about 2 MB of events): a month of
-# the daily fieldwork schedule, whatever starts the runs.
-KEPT_RUNS = 30
+# Runs kept with their event logs (a run of the sample stores about 6.5 MB of events, half of
+# them in the instance's index): three weeks of the daily fieldwork schedule.
+KEPT_RUNS = 20
 # Tags of a run started by `barometre run`
 STARTED_BY_TAG = "barometre/started_by"
 CLI = "barometre run"
