@@ -78,7 +78,7 @@ def _run_locked(
             discover_survey_waves(landing)  # says what is wrong with the landing's survey/
         except BarometreError as error:
             console.print(
-                f"[red]failed[/red] raw_survey_exports: {error}", markup=False, soft_wrap=True
+                f"failed raw_survey_exports: {error}", style="red", markup=False, soft_wrap=True
             )
             return 1
     # the options are the run's settings (the Dagster resource's configuration)

@@ -103,7 +103,8 @@ def test_schedule_and_sensor_skip_a_run_that_would_change_nothing(
     warehouse = copy_warehouse(sample_run, tmp_path / "warehouse")
     monkeypatch.setenv("BAROMETRE_LANDING", str(landing))
     monkeypatch.setenv("BAROMETRE_WAREHOUSE", str(warehouse))
-    instance = dg.DagsterInstance.ephemeral()
+    (tmp_path / "instance").mkdir()
+    instance = dg.DagsterInstance.local_temp(str(tmp_path / "instance"))
     release = release_id_of(warehouse / "barometre.duckdb")
 
     touched = evaluate(None, instance)  # copied files: new modification times, same content
