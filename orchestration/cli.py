@@ -12,14 +12,10 @@ from rich.console import Console
 
 from barometre import config
 from barometre.errors import BarometreError
-from barometre.release.publish import (
-    DEFAULT_KEEP_RELEASES,
-    current_release,
-    list_releases,
-    switch_to,
-)
+from barometre.release.publish import DEFAULT_KEEP_RELEASES, switch_to
 from barometre.release.run_lock import DEFAULT_WAIT_SECONDS, warehouse_run_lock
 from barometre.release.run_state import follow_rollback
+from barometre.releases import current_release, list_releases
 from orchestration.release_views import releases_json, releases_table
 
 console = Console(highlight=False)

@@ -28,7 +28,7 @@ from barometre.quality.validation_report import (
     write_run_index,
     write_suite_page,
 )
-from barometre.release.publish import current_release
+from barometre.releases import current_release
 from orchestration.dbt.assets import MART_KEYS
 from orchestration.dbt.manifest import guarded_marts
 from orchestration.descriptions import markdown_text

@@ -7,8 +7,9 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from barometre.errors import BarometreError
-from barometre.release.publish import DOCS_FOLDER, DOCS_INDEX, publish_marts
+from barometre.release.publish import publish_marts
 from barometre.release.run_state import record_successful_run
+from barometre.releases import DOCS_FOLDER, DOCS_INDEX
 from orchestration.dbt.assets import MART_KEYS, write_dbt_docs
 from orchestration.dbt.manifest import mart_descriptions
 from orchestration.gate import REQUIRED_CHECKS

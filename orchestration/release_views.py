@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from barometre import config
-from barometre.release.publish import DOCS_FOLDER, DOCS_INDEX, Release
+from barometre.releases import DOCS_FOLDER, DOCS_INDEX, Release
 
 REPORT_FOLDER = "report"  # `barometre report`'s default output, under the warehouse
 

@@ -18,9 +18,9 @@ from rich.console import Console
 from barometre import config
 from barometre.errors import BarometreError
 from barometre.ingest.landing import discover_survey_waves, wave_folder_years
-from barometre.release.publish import Release, current_release
 from barometre.release.run_lock import RunInProgressError, warehouse_run_lock
 from barometre.release.run_state import RunInputs, unchanged_release
+from barometre.releases import Release, current_release
 from orchestration.progress import CheckOutcome
 from orchestration.release_views import print_run_summary
 from orchestration.run_display import RunDisplay, StageWork, prune_run_logs, run_log_path

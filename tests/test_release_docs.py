@@ -7,7 +7,7 @@ import json
 import duckdb
 from conftest import release_id_of
 
-from barometre.release.publish import DOCS_FOLDER, DOCS_INDEX
+from barometre.releases import DOCS_FOLDER, DOCS_INDEX
 
 
 def test_the_published_release_holds_the_dbt_docs_of_its_marts(sample_run) -> None:

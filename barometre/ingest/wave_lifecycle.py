@@ -17,7 +17,7 @@ import duckdb
 from barometre.config import WarehouseLayout
 from barometre.errors import BarometreError
 from barometre.ingest.landing import landing_origin
-from barometre.release.publish import current_release
+from barometre.releases import current_release
 
 _LOADS_TABLES = ("survey_loads", "poll_loads")
 

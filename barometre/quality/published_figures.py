@@ -23,7 +23,7 @@ import duckdb
 from barometre.config import WarehouseLayout
 from barometre.database import connect, sql_string
 from barometre.fingerprint import row_text, table_columns, table_names
-from barometre.release.publish import PUBLISHED_SCHEMA, current_release_database
+from barometre.releases import PUBLISHED_SCHEMA, current_release_database
 
 MAX_REPORTED = 20
 

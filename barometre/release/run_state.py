@@ -15,7 +15,7 @@ from pathlib import Path
 
 from barometre import __version__, config
 from barometre.project import project_digest, tree_digest
-from barometre.release.publish import current_release
+from barometre.releases import current_release
 
 STATE_FILE_NAME = "last_successful_run.json"
 

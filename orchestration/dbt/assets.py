@@ -12,8 +12,8 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from barometre import config
 from barometre.quality.gate_verdict import DBT_BUILD_CHECK, AuditedBuild, record_verdict
-from barometre.release.publish import DOCS_INDEX, current_release
 from barometre.release.spark_import import import_spark_tables
+from barometre.releases import DOCS_INDEX, current_release
 from orchestration.dbt.docs_site import as_published
 from orchestration.dbt.manifest import built_relations, ensure_manifest
 from orchestration.dbt.resources import DBT_PROJECT, run_dbt

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from barometre.config import PUBLISHED_DB_NAME
-from barometre.release.publish import PUBLISHED_SCHEMA, RELEASE_ID_COLUMN, RELEASE_ID_DESCRIPTION
+from barometre.releases import PUBLISHED_SCHEMA, RELEASE_ID_COLUMN, RELEASE_ID_DESCRIPTION
 
 PUBLISHED_DATABASE = PUBLISHED_DB_NAME.removesuffix(".duckdb")  # as DuckDB names the open file
 
