@@ -57,3 +57,18 @@ def test_every_theme_mart_is_a_seed_row_and_a_one_line_model() -> None:
     for path in models.glob("*.sql"):
         code = [line for line in path.read_text(encoding="utf-8").splitlines() if line[:2] != "--"]
         assert code == ["{{ survey_theme_mart() }}"], path.name
+
+
+def test_no_source_file_types_a_quantile_of_the_95_percent_level() -> None:
+    """The 95% level's quantiles are the seed ci95_quantiles' (its generator writes them): no SQL,
+    JSON or Python types one, whole or to 2 or 3 decimals (1.96 for the normal)."""
+    quantiles = [float(row["quantile_975"]) for row in seed("ci95_quantiles")]
+    numbers = {repr(q) for q in quantiles} | {f"{q:.{k}f}" for q in quantiles for k in (2, 3)}
+    patterns = [re.compile(rf"(?<![\w.]){re.escape(n)}(?![\w.])") for n in sorted(numbers)]
+    found = [
+        f"{path.relative_to(REPO_ROOT)}: {pattern.pattern}"
+        for path in CODE
+        for pattern in patterns
+        if pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert CODE and not found, found

@@ -1,27 +1,35 @@
 """How sure each survey figure is: the standard errors, intervals and tests of change of the
 survey marts, recomputed with svy (the maintained successor of samplics: design-based
-estimation with strata and finite population correction, Taylor linearisation) from the
-published respondents and their answers, the seeds' national counts and group rules, never
-from the product's SQL. On the bundled sample and on the real 2023 export."""
+estimation with strata and finite population correction, Taylor linearisation, Student's t
+with the design's degrees of freedom) from the published respondents and their answers, the
+seeds' national counts and group rules, never from the product's SQL; the changes' t from
+scipy. On the bundled sample and on the real 2023 export. And the macro that gives the marts
+their t quantiles, against scipy."""
 
 from __future__ import annotations
 
 import functools
+import json
 import math
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
 import svy
-import yaml
 from conftest import REPO_ROOT, PipelineRun
+from scipy import stats
 
 from barometre import codebook
 
 TOLERANCE = 1e-6  # percentage points
-Z = yaml.safe_load((REPO_ROOT / "dbt_project" / "dbt_project.yml").read_text())["vars"]["ci95_z"]
+LEVEL = 0.95
+POINT = 1 - (1 - LEVEL) / 2  # the quantile of a two-sided interval at LEVEL
 THEME_MARTS = [row["mart_name"] for row in codebook.read_seed("survey_themes") if row["mart_name"]]
 
 Cell = tuple[int, str, str | None, str]  # wave, question_id, item_label, answer_label
@@ -92,15 +100,21 @@ def indicators(run: PipelineRun, wave: int) -> tuple[pl.DataFrame, dict[str, Cel
 class Estimate:
     pct: float
     se: float  # percentage points; nan when svy cannot estimate it
+    low: float  # svy's 95% bounds, est -/+ t se, t Student's with df degrees of freedom
+    high: float
+    df: int
 
 
 def svy_means(frame: pl.DataFrame, cells: dict[str, Cell], design: svy.Design) -> dict:
-    """svy's design-based estimate and standard error of every cell's share, in percent."""
-    results = svy.Sample(frame, design).estimation.mean(list(cells))
+    """svy's design-based estimate, standard error and 95% interval of every cell's share, in
+    percent."""
+    results = svy.Sample(frame, design).estimation.mean(list(cells), alpha=1 - LEVEL)
     estimates = {}
     for name, result in zip(cells, results, strict=True):
         (row,) = result.to_polars().iter_rows(named=True)
-        estimates[cells[name]] = Estimate(100 * row["est"], 100 * row["se"])
+        estimates[cells[name]] = Estimate(
+            *(100 * row[key] for key in ("est", "se", "lci", "uci")), row["df"]
+        )
     return estimates
 
 
@@ -109,10 +123,8 @@ def cell_of(row: dict) -> Cell:
 
 
 def interval(estimate: Estimate) -> tuple[float, float]:
-    return (
-        max(0.0, estimate.pct - Z * estimate.se),
-        min(100.0, estimate.pct + Z * estimate.se),
-    )
+    """svy's own bounds, clipped to the percentages' range as the marts publish them."""
+    return max(0.0, estimate.low), min(100.0, estimate.high)
 
 
 def national_counts(wave: int, weighted_only: bool = False) -> dict[str, int]:
@@ -156,6 +168,7 @@ def test_the_weighted_totals_are_svys_stratified_estimates(run: PipelineRun) -> 
             assert (row["ci95_low"], row["ci95_high"]) == pytest.approx(
                 interval(expected), abs=TOLERANCE
             ), row
+            assert row["ci95_df"] == expected.df, row
             assert row["n_effective"] == pytest.approx(n_effective, rel=1e-9)
             assert row["design_effect"] == pytest.approx(row["base_unweighted"] / n_effective)
             assert row["small_base"] == (n_effective < codebook.small_base())
@@ -171,10 +184,12 @@ def test_the_2023_weighted_total_rests_on_22_effective_respondents(
     rows = query(
         real_2023_run,
         "select answer_label, pct_total_pondere_rounded, base_unweighted, n_effective, "
-        "small_base, ci95_low, ci95_high from marts.survey_weighted_totals "
+        "small_base, ci95_low, ci95_high, ci95_df from marts.survey_weighted_totals "
         "where wave = 2023 and question_id = 'gdpr_processes_changed'",
     )
     assert {r["base_unweighted"] for r in rows} == {107}
+    # 107 respondents in 7 strata: t with 100 degrees of freedom, 1.984
+    assert {r["ci95_df"] for r in rows} == {100}
     for row in rows:
         assert row["n_effective"] == pytest.approx(22.5, abs=0.1)
         assert row["small_base"] is True
@@ -276,10 +291,17 @@ def test_group_intervals_are_svys_with_the_finite_population_correction(
 # --- changes between waves: independent samples ------------------------------------------------
 
 
+def welch_satterthwaite(now: Estimate, before: Estimate) -> int:
+    """A change's degrees of freedom: Welch-Satterthwaite's for the sum of two independent
+    variance estimates, each on its wave's svy degrees of freedom, rounded down."""
+    v1, v2 = now.se**2, before.se**2
+    return math.floor((v1 + v2) ** 2 / (v1**2 / now.df + v2**2 / before.df) + 1e-6)
+
+
 def test_every_change_has_svys_error_and_a_verdict(sample_run: PipelineRun) -> None:
     """On the sample (three waves): every theme-mart row with a change in points has its standard
-    error (the two waves' svy errors combined as independent samples), its interval and whether
-    it is significant."""
+    error (the two waves' svy errors combined as independent samples), its Welch-Satterthwaite
+    degrees of freedom, its interval with scipy's t quantile, and whether it is significant."""
     estimates = group_estimates(sample_run)
     rows = [row for mart in THEME_MARTS for row in query(sample_run, f"select * from marts.{mart}")]
     by_key = {
@@ -287,7 +309,7 @@ def test_every_change_has_svys_error_and_a_verdict(sample_run: PipelineRun) -> N
         for r in rows
     }
     changes = [r for r in rows if r["change_pts"] is not None]
-    significant = 0
+    significant, degrees = 0, set()
     for row in changes:
         previous = by_key[
             (
@@ -309,8 +331,89 @@ def test_every_change_has_svys_error_and_a_verdict(sample_run: PipelineRun) -> N
         )
         se = math.sqrt(now.se**2 + before.se**2)
         assert row["change_se"] == pytest.approx(se, abs=TOLERANCE), row
-        assert row["change_ci95_low"] == pytest.approx(row["change_pts"] - Z * se, abs=TOLERANCE)
-        assert row["change_ci95_high"] == pytest.approx(row["change_pts"] + Z * se, abs=TOLERANCE)
-        assert row["change_significant"] is (abs(row["change_pts"]) > Z * se), row
+        if row["change_se"] == 0:  # neither wave varies: no degrees of freedom, the point
+            assert row["change_df"] is None, row
+            margin = 0.0
+        else:
+            assert row["change_df"] == welch_satterthwaite(now, before), row
+            margin = float(stats.t.ppf(POINT, row["change_df"])) * se
+            degrees.add(row["change_df"])
+        assert row["change_ci95_low"] == pytest.approx(row["change_pts"] - margin, abs=TOLERANCE)
+        assert row["change_ci95_high"] == pytest.approx(row["change_pts"] + margin, abs=TOLERANCE)
+        assert row["change_significant"] is (abs(row["change_pts"]) > margin), row
         significant += row["change_significant"]
     assert 0 < significant < len(changes)
+    # small and large degrees of freedom alike: the seed's exact quantiles and the expansion
+    assert min(degrees) < 40 <= max(degrees)
+
+
+# --- the t quantiles: the macro every survey interval takes them from --------------------------
+
+
+def test_the_t_quantile_macro_is_scipys_from_1_to_10000_degrees_of_freedom(
+    sample_run: PipelineRun, tmp_path: Path
+) -> None:
+    """t_quantile_975, compiled by dbt and run on the seed as the build loaded it, is Student's
+    97.5% point within 1e-8 for 1 to 10 000 degrees of freedom (the seed's exact values below
+    40, the Cornish-Fisher expansion above), null below 1; and the poll marts' normal quantile
+    is 1.96."""
+    sql = compile_inline(
+        "select r.df, {{ t_quantile_975('r.df') }} as t, {{ normal_quantile_975(2) }} as z "
+        "from range(-1, 10001) as r(df) order by r.df",
+        tmp_path,
+    )
+    with duckdb.connect(str(sample_run.build_db), read_only=True) as connection:
+        rows = connection.execute(sql).fetchall()
+    assert [df for df, _, _ in rows] == list(range(-1, 10001))
+    assert {z for _, _, z in rows} == {1.96}
+    quantiles = {df: t for df, t, _ in rows}
+    assert quantiles[-1] is None and quantiles[0] is None
+    errors = {df: abs(quantiles[df] - stats.t.ppf(POINT, df)) for df in range(1, 10001)}
+    assert max(errors.values()) < 1e-8, max(errors, key=errors.get)
+    assert quantiles[100] == pytest.approx(1.984, abs=5e-4)  # the 2023 weighted total's
+
+
+def test_the_seed_holds_scipys_quantiles() -> None:
+    """seeds/ci95_quantiles.csv is what its generator writes from scipy, and the 95% level."""
+    seed = codebook.read_seed("ci95_quantiles")
+    (normal,) = (float(r["quantile_975"]) for r in seed if r["distribution"] == "normal")
+    assert normal == pytest.approx(stats.norm.ppf(POINT), rel=1e-15)
+    student = {
+        int(r["degrees_of_freedom"]): float(r["quantile_975"])
+        for r in seed
+        if r["distribution"] == "student_t"
+    }
+    assert sorted(student) == list(range(1, 40))
+    for df, quantile in student.items():
+        assert quantile == pytest.approx(stats.t.ppf(POINT, df), rel=1e-15), df
+
+
+def compile_inline(sql: str, tmp_path: Path) -> str:
+    """An inline query compiled by dbt with the project's macros, refs to the build database."""
+    completed = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            "--quiet",
+            "compile",
+            "--inline",
+            sql,
+            "--output",
+            "json",
+            "--project-dir",
+            str(REPO_ROOT / "dbt_project"),
+            "--profiles-dir",
+            str(REPO_ROOT),
+            "--target-path",
+            str(tmp_path / "target"),
+            "--log-path",
+            str(tmp_path / "logs"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=REPO_ROOT / "dbt_project",
+        # compiling opens no table: an empty database of the build's name
+        env=os.environ | {"BAROMETRE_BUILD_DB": str(tmp_path / "barometre_build.duckdb")},
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return json.loads(completed.stdout)["compiled"]

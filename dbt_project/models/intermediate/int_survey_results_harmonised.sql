@@ -5,10 +5,12 @@
 -- Sampling error: a group's respondents are taken as a simple random sample, without
 -- replacement, of its N authorities (int_group_populations), so the variance of a share p on
 -- n respondents is (1 - n/N) p (1 - p) / (n - 1); a group with no defined population (the
--- totals, the default category) has no finite population correction and no interval. Two
--- waves are independent samples: a change's variance is the sum of theirs, and the change is
--- significant when its 95% interval leaves out 0.
-{% set z = var('ci95_z') %}
+-- totals, the default category) has no finite population correction and no interval. The
+-- 95% interval is pct +/- t se, t Student's 97.5% point (macro t_quantile_975) with n - 1
+-- degrees of freedom. Two waves are independent samples: a change's variance is the sum of
+-- theirs, v = v1 + v2, its degrees of freedom Welch-Satterthwaite's
+--   (v1 + v2)^2 / (v1^2 / (n1 - 1) + v2^2 / (n2 - 1)), rounded down,
+-- and the change is significant when its 95% interval, change +/- t sqrt(v), leaves out 0.
 with results as (
 
     select * from {{ ref('int_survey_results') }}
@@ -119,6 +121,9 @@ with_previous as (
         lag(share_variance) over (
             partition by question_id, item_code, answer_code, group_label order by wave
         ) as previous_share_variance,
+        lag(n_group) over (
+            partition by question_id, item_code, answer_code, group_label order by wave
+        ) as previous_n_group,
         lag(wave) over (
             partition by question_id, item_code, answer_code, group_label order by wave
         ) as previous_wave,
@@ -151,10 +156,34 @@ errors as (
     select
         *,
         100 * sqrt(share_variance) as se,
+        n_group - 1 as ci95_df,
         case
             when change_pts is not null then 100 * sqrt(share_variance + previous_share_variance)
-        end as change_se
+        end as change_se,
+        -- Welch-Satterthwaite, rounded down (1e-6 first: a whole number computed a hair under
+        -- itself stays whole); none when neither wave varies (the interval is then the point)
+        case
+            when change_pts is not null and share_variance + previous_share_variance > 0
+                then cast(floor(
+                    power(share_variance + previous_share_variance, 2)
+                    / (
+                        power(share_variance, 2) / greatest(n_group - 1, 1)
+                        + power(previous_share_variance, 2) / greatest(previous_n_group - 1, 1)
+                    )
+                    + 1e-6
+                ) as {{ api.Column.translate_type('integer') }})
+        end as change_df
     from changes
+
+),
+
+margins as (
+
+    select
+        *,
+        {{ ci95_margin('se', 'ci95_df') }} as ci95_margin,
+        {{ ci95_margin('change_se', 'change_df') }} as change_ci95_margin
+    from errors
 
 )
 
@@ -181,25 +210,28 @@ select
     pct_rounded,
     -- greatest and least skip nulls: no error (or no population), no interval
     case
-        when n_population is not null and se is not null then greatest(0e0, pct - {{ z }} * se)
+        when n_population is not null and ci95_margin is not null
+            then greatest(0e0, pct - ci95_margin)
     end as ci95_low,
     case
-        when n_population is not null and se is not null then least(100e0, pct + {{ z }} * se)
+        when n_population is not null and ci95_margin is not null
+            then least(100e0, pct + ci95_margin)
     end as ci95_high,
     previous_wave,
     previous_pct,
     change_pts,
     change_pts_rounded,
     change_se,
-    change_pts - {{ z }} * change_se as change_ci95_low,
-    change_pts + {{ z }} * change_se as change_ci95_high,
+    change_df,
+    change_pts - change_ci95_margin as change_ci95_low,
+    change_pts + change_ci95_margin as change_ci95_high,
     -- no estimate of the variance (a lone respondent): not shown to be a change
     case
-        when change_pts is not null then coalesce(abs(change_pts) > {{ z }} * change_se, false)
+        when change_pts is not null then coalesce(abs(change_pts) > change_ci95_margin, false)
     end as change_significant,
     question_order,
     item_order,
     answer_order,
     group_order
-from errors
+from margins
 cross join thresholds

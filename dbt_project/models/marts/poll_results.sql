@@ -4,7 +4,8 @@
 -- answered the item. The 95% interval is p ± z·sqrt(p(1-p)/n_eff), with Kish's effective sample
 -- size n_eff = (Σw)² / Σw² of the base, clipped to [0, 100]. Weights are summed in whole
 -- millionths (exact integer sums, independent of the order): reruns give identical figures.
-{% set z = var('ci95_z') %}
+{#- the normal 97.5% point of the seed ci95_quantiles, to two decimals -#}
+{% set z = normal_quantile_975(2) %}
 {% set double = 'double' %}  {#- 64-bit float on DuckDB and Spark alike -#}
 with answers as (
 

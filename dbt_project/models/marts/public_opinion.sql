@@ -2,7 +2,8 @@
 -- change in points since the previous wave that asked the same item (2022 -> 2024): computed
 -- only when the crosswalk grades both waves' question "comparable" (same wording and scale).
 -- The change's 95% interval treats the two waves as independent samples.
-{% set z = var('ci95_z') %}
+{#- the normal 97.5% point of the seed ci95_quantiles, to two decimals -#}
+{% set z = normal_quantile_975(2) %}
 with results as (
 
     select * from {{ ref('poll_results') }}

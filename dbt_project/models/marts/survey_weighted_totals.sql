@@ -10,7 +10,8 @@
 -- correction 1 - n_h / N_h. Taylor linearisation of the ratio gives
 --   Var(p) = sum over h of (N_h / N)^2 (1 - n_h / N_h) p_h (1 - p_h) / (n_h - 1),
 -- p_h the share in stratum h; Kish's effective size (sum w)^2 / sum w^2 = N^2 / sum N_h^2 / n_h.
-{% set z = var('ci95_z') %}
+-- The 95% interval is p +/- t se, t Student's 97.5% point (macro t_quantile_975) with the
+-- stratified design's degrees of freedom, respondents minus strata: sum over h of (n_h - 1).
 with results as (
 
     select
@@ -89,6 +90,7 @@ designs as (
         sum(national_count) as population,
         1e0 * sum(national_count) * sum(national_count)
             / sum(1e0 * national_count * national_count / n_group) as n_effective,
+        sum(n_group - 1) as ci95_df,
         -- a lone respondent of a stratum of several authorities says nothing of its spread
         max(case when n_group = 1 and national_count > 1 then 1 else 0 end) as has_lone_respondent
     from weights
@@ -150,6 +152,7 @@ errors as (
     select
         shares.*,
         designs.n_effective,
+        designs.ci95_df,
         case
             when designs.has_lone_respondent = 0
                 then 100e0 * sqrt(shares.scaled_variance) / designs.population
@@ -157,6 +160,15 @@ errors as (
     from shares
     inner join designs
         on shares.wave = designs.wave
+
+),
+
+margins as (
+
+    select
+        *,
+        {{ ci95_margin('se', 'ci95_df') }} as ci95_margin
+    from errors
 
 )
 
@@ -179,8 +191,9 @@ select
     pct_weighted,
     se,
     -- greatest and least skip nulls: no error, no interval
-    case when se is not null then greatest(0e0, pct_weighted - {{ z }} * se) end as ci95_low,
-    case when se is not null then least(100e0, pct_weighted + {{ z }} * se) end as ci95_high,
+    case when ci95_margin is not null then greatest(0e0, pct_weighted - ci95_margin) end as ci95_low,
+    case when ci95_margin is not null then least(100e0, pct_weighted + ci95_margin) end as ci95_high,
+    cast(ci95_df as {{ api.Column.translate_type('integer') }}) as ci95_df,
     cast(base_unweighted as {{ api.Column.translate_type('integer') }}) as base_unweighted,
     n_effective,
     base_unweighted / n_effective as design_effect,
@@ -188,5 +201,5 @@ select
     question_order,
     item_order,
     answer_order
-from errors
+from margins
 cross join thresholds
