@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import re
 import sys
@@ -30,6 +29,7 @@ from barometre.release.run_state import (
     record_successful_run,
     unchanged_release,
 )
+from orchestration.engine_options import add_engine_arguments, engine_problem, engine_settings
 
 if TYPE_CHECKING:
     from dagster import DagsterEvent, ExecuteInProcessResult
@@ -81,12 +81,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write the start and end time of every step of the run to FILE (JSON)",
     )
-    run.add_argument(
-        "--engine",
-        choices=config.ENGINES,
-        default=config.ENGINES[0],
-        help="engine dbt builds the models with (default duckdb; spark needs the 'spark' extra)",
-    )
+    add_engine_arguments(run)
     _wait_argument(run)
     run.set_defaults(handler=_run)
 
@@ -183,8 +178,9 @@ def _seconds(text: str) -> float:
 
 
 def _run(arguments: argparse.Namespace) -> int:
-    if arguments.engine == "spark" and importlib.util.find_spec("pyspark") is None:
-        console.print("[red]--engine spark needs Spark[/red]: pip install -e '.[spark]', Java 17")
+    problem = engine_problem(arguments)
+    if problem is not None:
+        console.print(problem, soft_wrap=True)
         return 1
     landing = arguments.landing.resolve()
     warehouse = config.WarehouseLayout(arguments.warehouse.resolve())
@@ -227,7 +223,7 @@ def _run_locked(
         "warehouse_dir": str(warehouse.root),
         "revise": list(arguments.revise),
         "keep_releases": arguments.keep,
-        "engine": arguments.engine,
+        **engine_settings(arguments),
     }
     result = _execute_all_assets(settings, waves, arguments.timings)
     elapsed = time.monotonic() - started
