@@ -5,7 +5,7 @@ BIN = $(VENV)/bin
 # optional extras to install, e.g. `make test EXTRAS=dev,spark` (the Spark engine)
 EXTRAS ?= dev
 
-.PHONY: run test lint format dev sample bench clean
+.PHONY: run test lint format dev sample bench spark-cluster clean
 
 $(BIN)/barometre: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ sample: $(BIN)/barometre
 ## Benchmark full and no-op refreshes at scales 1, 10 and 100 against a bare-DuckDB baseline
 bench: $(BIN)/barometre
 	nice -n 10 $(BIN)/python -m benchmarks.run --json bench.json
+
+## A Spark cluster on 127.0.0.1 (standalone master, worker, Spark Connect server on port 15002)
+## until Ctrl-C: `barometre run --engine spark --spark-remote sc://127.0.0.1:15002` builds on it
+spark-cluster: EXTRAS = dev,spark
+spark-cluster: $(BIN)/barometre
+	$(BIN)/python -m barometre.spark_cluster
 
 ## Remove ./warehouse (releases, build, dbt's files and logs) and what earlier versions left in
 ## the source tree (dbt's target folders and logs)

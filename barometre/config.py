@@ -29,6 +29,9 @@ ENGINES = ("duckdb", "spark")
 BUILD_DB_ENV = "BAROMETRE_BUILD_DB"
 RAW_PARQUET_ENV = "BAROMETRE_RAW_PARQUET"
 SPARK_DIR_ENV = "BAROMETRE_SPARK_DIR"
+# The Spark Connect server a Spark build goes through (`barometre run --spark-remote`), for
+# profiles.yml's spark_connect output.
+SPARK_REMOTE_ENV = "BAROMETRE_SPARK_REMOTE"
 
 PUBLISHED_DB_NAME = "barometre.duckdb"
 

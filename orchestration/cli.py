@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ from barometre.release.publish import DEFAULT_KEEP_RELEASES, switch_to
 from barometre.release.run_lock import DEFAULT_WAIT_SECONDS, warehouse_run_lock
 from barometre.release.run_state import follow_rollback
 from barometre.releases import current_release, list_releases
+from orchestration.engine_options import add_engine_arguments, engine_problem
 from orchestration.release_views import releases_json, releases_table
 
 console = Console(highlight=False)
@@ -60,12 +60,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write the start and end time of every step of the run to FILE (JSON)",
     )
-    run.add_argument(
-        "--engine",
-        choices=config.ENGINES,
-        default=config.ENGINES[0],
-        help="engine dbt builds the models with (default duckdb; spark needs the 'spark' extra)",
-    )
+    add_engine_arguments(run)
     _wait_argument(run)
     run.set_defaults(handler=_run)
 
@@ -178,8 +173,9 @@ def _seconds(text: str) -> float:
 
 
 def _run(arguments: argparse.Namespace) -> int:
-    if arguments.engine == "spark" and importlib.util.find_spec("pyspark") is None:
-        console.print("[red]--engine spark needs Spark[/red]: pip install -e '.[spark]', Java 17")
+    problem = engine_problem(arguments)
+    if problem is not None:
+        console.print(problem, soft_wrap=True)
         return 1
     from orchestration.run_command import run
 

@@ -28,6 +28,9 @@ class BarometreSettings(dg.ConfigurableResource):
     revise: list[int] = []  # waves whose published figures the run may change (--revise)
     keep_releases: int = DEFAULT_KEEP_RELEASES
     engine: str = config.ENGINES[0]
+    # with engine spark: the Spark Connect server to build through (sc://HOST:PORT), else
+    # Spark in local mode in dbt's process
+    spark_remote: str = ""
 
     @property
     def landing(self) -> Path:

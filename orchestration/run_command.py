@@ -21,6 +21,7 @@ from barometre.ingest.landing import discover_survey_waves, wave_folder_years
 from barometre.release.run_lock import RunInProgressError, warehouse_run_lock
 from barometre.release.run_state import RunInputs, unchanged_release
 from barometre.releases import Release, current_release
+from orchestration.engine_options import engine_settings
 from orchestration.progress import CheckOutcome
 from orchestration.release_views import print_run_summary
 from orchestration.run_display import RunDisplay, StageWork, prune_run_logs, run_log_path
@@ -87,7 +88,7 @@ def _run_locked(
         "warehouse_dir": str(warehouse.root),
         "revise": list(arguments.revise),
         "keep_releases": arguments.keep,
-        "engine": arguments.engine,
+        **engine_settings(arguments),
     }
     before = current_release(warehouse)
     run_id = str(uuid.uuid4())

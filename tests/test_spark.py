@@ -1,6 +1,8 @@
 """The same dbt project on Spark: `barometre run --engine spark` publishes the same marts as the
 default DuckDB run. Every mart the dbt manifest publishes is compared row by row: same columns
-and types, same rows, floats equal within 1e-9."""
+and types, same rows, floats equal within 1e-9. The sample is built on a Spark cluster (a
+standalone master, a worker and a Spark Connect server on 127.0.0.1, `--spark-remote`), the
+real 2023 export in local mode: one Spark build each, both ways of running Spark covered."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from conftest import REAL_LANDING_2023, SAMPLE_LANDING, PipelineRun, run_pipelin
 from barometre import config
 from barometre.ingest.poll_loader import POLL_RAW_TABLES
 from barometre.ingest.survey_loader import RAW_TABLES
+from barometre.spark_cluster import LocalSparkCluster, cluster_processes, local_spark_cluster
 
 pytest.importorskip("pyspark", reason="Spark is an optional extra: pip install '.[spark]'")
 
@@ -23,12 +26,24 @@ TOLERANCE = 1e-9
 
 
 @pytest.fixture(scope="module")
-def spark_sample_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
-    """The bundled sample built on Spark and published, once for this module."""
-    warehouse = tmp_path_factory.mktemp("spark_sample") / "warehouse"
-    run = run_pipeline(SAMPLE_LANDING, warehouse, "--engine", "spark")
+def cluster_build(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[PipelineRun, LocalSparkCluster]:
+    """The bundled sample built on a local Spark cluster and published, once for this module:
+    the cluster is started for the build and stopped after it, leaving no JVM behind."""
+    folder = tmp_path_factory.mktemp("spark_cluster")
+    with local_spark_cluster(folder / "cluster") as cluster:
+        remote = ["--engine", "spark", "--spark-remote", cluster.remote]
+        run = run_pipeline(SAMPLE_LANDING, folder / "warehouse", *remote)
+    left = cluster_processes(cluster.marker)
+    assert not left, f"processes of the stopped cluster still running: {left}"
     assert run.returncode == 0, run.output
-    return run
+    return run, cluster
+
+
+@pytest.fixture(scope="module")
+def spark_sample_run(cluster_build: tuple[PipelineRun, LocalSparkCluster]) -> PipelineRun:
+    return cluster_build[0]
 
 
 def published_marts(manifest_path: Path) -> list[str]:
@@ -103,6 +118,17 @@ def test_spark_publishes_the_same_marts_as_duckdb(
     assert_same_marts(sample_run, spark_sample_run)
 
 
+def test_the_sample_was_built_by_the_clusters_executor(
+    cluster_build: tuple[PipelineRun, LocalSparkCluster],
+) -> None:
+    run, cluster = cluster_build
+    assert "(target='spark_connect')" in run.output, "dbt did not build through Spark Connect"
+    executor_logs = list(cluster.executor_logs.glob("app-*/*/stderr"))
+    assert executor_logs, f"the worker started no executor (in {cluster.executor_logs})"
+    tasks = sum(log.read_text(encoding="utf-8").count("Finished task") for log in executor_logs)
+    assert tasks > 100, f"the executor ran {tasks} tasks: see {executor_logs}"
+
+
 def test_raw_parquet_holds_every_wave_of_the_raw_schema(spark_sample_run: PipelineRun) -> None:
     parquet = spark_sample_run.warehouse / "build" / "raw_parquet"
     with duckdb.connect(str(spark_sample_run.build_db), read_only=True) as connection:
@@ -122,6 +148,7 @@ def test_raw_parquet_holds_every_wave_of_the_raw_schema(spark_sample_run: Pipeli
 
 
 def test_real_2023_marts_are_the_same_on_spark(real_2023_run: PipelineRun, tmp_path: Path) -> None:
+    # Spark in local mode, in dbt's process (no --spark-remote)
     spark_run = run_pipeline(REAL_LANDING_2023, tmp_path / "warehouse", "--engine", "spark")
     assert spark_run.returncode == 0, spark_run.output
     assert_same_marts(real_2023_run, spark_run)

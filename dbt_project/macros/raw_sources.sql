@@ -1,6 +1,7 @@
 {#- The raw sources on Spark: tables over the raw layer's Parquet folders, one per raw table
     (barometre/ingest/raw_parquet.py writes them, one sub-folder per wave). Run at the start of every
-    dbt invocation (on-run-start). -#}
+    dbt invocation (on-run-start), replacing what an earlier build declared: a Spark Connect
+    server's catalog outlives a build, and its last build may have been another warehouse's. -#}
 {% macro register_raw_sources() -%}
     {{ return(adapter.dispatch('register_raw_sources', 'barometre')()) }}
 {%- endmacro %}
@@ -17,8 +18,9 @@
             {%- do run_query('create database if not exists ' ~ schema) -%}
         {%- endfor -%}
         {%- for source in sources -%}
+            {%- do run_query('drop table if exists ' ~ source.schema ~ '.' ~ source.name) -%}
             {%- do run_query(
-                'create table if not exists ' ~ source.schema ~ '.' ~ source.name
+                'create table ' ~ source.schema ~ '.' ~ source.name
                 ~ " using parquet options (recursiveFileLookup 'true')"
                 ~ ' location ' ~ spark_literal(root ~ '/' ~ source.name)
             ) -%}

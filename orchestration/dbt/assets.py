@@ -14,6 +14,7 @@ from barometre import config
 from barometre.quality.gate_verdict import DBT_BUILD_CHECK, AuditedBuild, record_verdict
 from barometre.release.spark_import import import_spark_tables
 from barometre.releases import DOCS_INDEX, current_release
+from barometre.spark_connect import check_server
 from orchestration.dbt.docs_site import as_published
 from orchestration.dbt.manifest import built_relations, ensure_manifest
 from orchestration.dbt.resources import DBT_PROJECT, run_dbt
@@ -45,9 +46,14 @@ def barometre_dbt_models(
                 build = run_dbt(dbt, ["build"], run_folder, layout, context)
                 yield from build.stream()
             else:
-                # Spark's catalog lives for one build: every table is written afresh
+                # every table is written afresh (a Connect server's catalog may still list
+                # them: dbt replaces them)
                 shutil.rmtree(layout.spark_dir, ignore_errors=True)
-                build = run_dbt(dbt, ["build", "--target", "spark"], run_folder, layout, context)
+                remote = barometre.spark_remote
+                if remote:
+                    check_server(remote)
+                spark = ["build", "--target", "spark_connect" if remote else "spark"]
+                build = run_dbt(dbt, spark, run_folder, layout, context, remote)
                 yield from build.stream()
                 imported = import_spark_tables(layout.build_db, layout.spark_dir, built_relations())
                 context.log.info(

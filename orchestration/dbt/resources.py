@@ -13,6 +13,9 @@ from barometre import config
 from barometre.project import tree_digest
 
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
+# dbt-spark's session method asks for Hive support before each statement, a static setting a
+# Spark Connect session cannot change: pyspark would warn hundreds of times. That warning only.
+_CONNECT_HIVE_WARNING = "ignore:Failed to set spark.sql.catalogImplementation:UserWarning"
 _MANIFEST_INPUTS = ("dbt_project.yml", "models", "macros", "tests")
 
 
@@ -38,16 +41,23 @@ def run_dbt(
     target: Path,
     layout: config.WarehouseLayout | None = None,
     context: dg.AssetExecutionContext | None = None,
+    spark_remote: str = "",
 ) -> DbtCliInvocation:
     """Start a dbt command writing its artefacts to `target`, on the warehouse `layout` when
-    the command reads or writes one. The one place dbt's environment is set: dagster-dbt hands
-    this process's environment to dbt, whose profile and raw sources read the warehouse's
-    paths from it."""
+    the command reads or writes one, through the Spark Connect server `spark_remote` when the
+    command builds on one. The one place dbt's environment is set: dagster-dbt hands this
+    process's environment to dbt, whose profile and raw sources read the warehouse's paths
+    (and the server) from it."""
     log_folder = target
     if layout is not None:
         os.environ[config.BUILD_DB_ENV] = str(layout.build_db)
         os.environ[config.RAW_PARQUET_ENV] = str(layout.raw_parquet_dir)
         os.environ[config.SPARK_DIR_ENV] = str(layout.spark_dir)
         log_folder = layout.logs_dir
+    if spark_remote:
+        os.environ[config.SPARK_REMOTE_ENV] = spark_remote
+        filters = [f for f in os.environ.get("PYTHONWARNINGS", "").split(",") if f]
+        if _CONNECT_HIVE_WARNING not in filters:
+            os.environ["PYTHONWARNINGS"] = ",".join([*filters, _CONNECT_HIVE_WARNING])
     # a flag, as dagster-dbt sets DBT_LOG_PATH to the target folder
     return dbt.cli([*args, "--log-path", str(log_folder)], target_path=target, context=context)
