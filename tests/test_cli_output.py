@@ -71,7 +71,7 @@ def test_a_run_in_a_terminal_fits_one_screen_and_logs_dbt(
     assert len(shown) - 1 <= SCREEN_LINES, screen
     assert not [line for line in shown if " START " in line or "PASS" in line], "dbt's lines"
     assert "done in" in screen and "no change, release" in screen, screen
-    assert re.search(r"✔ barometre_dbt_models \(\d+\.\d s\): 50 assets, \d+ checks passed", screen)
+    assert re.search(r"✔ barometre_dbt_models \(\d+\.\d s\): \d+ assets, \d+ checks passed", screen)
     log = log_of(joined).read_text(encoding="utf-8")
     # dbt's whole output: a line per node started and finished, and its closing summary
     assert len(re.findall(r"\d+ of \d+ START ", log)) >= 290

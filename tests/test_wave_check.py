@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -40,17 +39,13 @@ def seeds(tmp_path: Path) -> Path:
     return Path(shutil.copytree(config.SEEDS_DIR, tmp_path / "seeds"))
 
 
-def test_a_complete_landing_passes_in_under_five_seconds() -> None:
-    started = time.monotonic()
+def test_a_complete_landing_passes() -> None:
+    # its speed (seconds, no dbt) is measured by benchmarks/, not asserted here
     completed = wave_check("--landing", str(SAMPLE_LANDING))
-    elapsed = time.monotonic() - started
     assert completed.returncode == 0, completed.stdout + completed.stderr
-    assert elapsed < 5, f"wave check took {elapsed:.1f} s"
     lines = completed.stdout.splitlines()
     assert lines[-1] == "every wave is in the codebook"
-    assert "wave 2023: complete" in lines and "wave 2024: complete" in lines
-    # 2022 has no national counts (no Total pondéré): said, not blocking
-    assert "wave 2022: complete, 1 to consider" in lines
+    assert [f"wave {wave}: complete" for wave in (2022, 2023, 2024)] == lines[:-1]
 
 
 def test_every_deliberate_gap_is_named_with_its_seed_and_row(seeds: Path) -> None:
@@ -61,6 +56,8 @@ def test_every_deliberate_gap_is_named_with_its_seed_and_row(seeds: Path) -> Non
     drop_rows(seeds, "survey_question_items", wave="2024", **cyber)
     total = "Total hors communes < 3500 habitants"
     drop_rows(seeds, "expected_sample_sizes", wave="2023", group_label=total)
+    # a wave without national counts has no Total pondéré: said, not blocking
+    drop_rows(seeds, "national_authority_counts", wave="2022")
     drop_rows(seeds, "national_authority_counts", wave="2024")
     # a 2022 question whose code is mistyped: its column is unknown, its row matches nothing
     _retype_code(seeds, "Enjeuxtechniques1", "Enjeuxtechnique1")
