@@ -7,10 +7,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 from html import unescape as html_unescape
 from pathlib import Path
+
+from conftest import require_program
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -58,8 +59,7 @@ def axe_script() -> Path:
     """axe-core's browser script, installed with npm into the cache on first use."""
     script = AXE_CACHE / AXE_VERSION / "node_modules" / "axe-core" / "axe.min.js"
     if not script.is_file():
-        npm = shutil.which("npm")
-        assert npm, "npm is missing: apt-get install npm (axe-core comes from the npm registry)"
+        npm = require_program("npm", "apt-get install npm (axe-core comes from the npm registry)")
         subprocess.run(
             [npm, "install", "--prefix", str(script.parents[2]), "--no-audit", "--no-fund"]
             + [f"axe-core@{AXE_VERSION}"],

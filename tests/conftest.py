@@ -11,6 +11,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import duckdb
 import pytest
@@ -141,9 +142,74 @@ def copy_project(target: Path) -> Path:
     return target
 
 
-def require_real_data() -> None:
-    if not REAL_LANDING_2023.is_dir():
-        pytest.skip(f"the Observatoire's real 2023 landing folder is absent ({REAL_LANDING_2023})")
+# CI (`.ci/run`) sets it: an optional input a test needs (../shared, pyspark, Java, Chromium, npm,
+# tmux) being absent is a failure naming it, not a skip. Locally it is a skip with its reason.
+STRICT = os.environ.get("BAROMETRE_STRICT_TESTS") == "1"
+STRICT_VARIABLE = "BAROMETRE_STRICT_TESTS=1"
+
+
+def missing_optional_input(what: str) -> NoReturn:
+    """Skip the test for want of `what` (an optional input: real data, a browser, an extra); in
+    strict mode (CI) fail it, naming what is missing."""
+    if STRICT:
+        pytest.fail(f"{what} ({STRICT_VARIABLE}: a missing optional input fails)", pytrace=False)
+    pytest.skip(what)
+
+
+def require_real_data(*paths: Path) -> None:
+    """The Observatoire's real files in ../shared (the 2023 landing folder and `paths`)."""
+    for path in (REAL_LANDING_2023, *paths):
+        if not path.exists():
+            missing_optional_input(f"../shared is missing: the Observatoire's real data ({path})")
+
+
+def require_program(name: str, install: str) -> str:
+    """The path of a program the test runs (Chromium, tmux, npm, java)."""
+    found = shutil.which(name)
+    if found is None:
+        missing_optional_input(f"{name} is missing: {install}")
+    return found
+
+
+def require_module(name: str, install: str) -> None:
+    """An importable optional extra (pyspark)."""
+    try:
+        __import__(name)
+    except ImportError:
+        missing_optional_input(f"{name} is missing: {install}")
+
+
+@pytest.fixture
+def chromium_browser() -> str:
+    """Headless Chromium (Debian's package), for the tests that render pages."""
+    return require_program("chromium", "apt-get install chromium")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that reads the real 2023 release is marked real_data (`-m "not real_data"`
+    leaves them out), the parametrised ones included."""
+    for item in items:
+        parameters = getattr(item, "callspec", None)
+        values = parameters.params.values() if parameters is not None else ()
+        if "real_2023_run" in item.fixturenames or "real_2023_run" in values:
+            item.add_marker(pytest.mark.real_data)
+
+
+@pytest.fixture(autouse=True)
+def _real_data_present(request: pytest.FixtureRequest) -> None:
+    if request.node.get_closest_marker("real_data") is not None:
+        require_real_data()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport:
+    """In strict mode no test passes by being skipped: any skip left is a failure too."""
+    report = yield
+    if STRICT and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.longrepr = f"skipped in strict mode ({STRICT_VARIABLE}): {reason}"
+    return report
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -19,9 +18,9 @@ from conftest import (
     copy_warehouse,
     pipeline_command,
     pipeline_environment,
+    require_program,
 )
 
-TMUX = shutil.which("tmux")
 SCREEN_LINES = 40
 ANSI_OR_CARRIAGE_RETURN = re.compile(r"\x1b\[|\r")
 
@@ -37,7 +36,7 @@ def run_in_tmux(command: list[str], socket: str, timeout: float = 600) -> tuple[
     exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in environment.items())
     shell = f"cd {shlex.quote(str(REPO_ROOT))} && env -i {exports} TERM=xterm-256color "
     shell += f"{shlex.join(command)}; echo EXIT=$?; sleep {int(timeout)}"
-    tmux = [TMUX, "-L", socket]
+    tmux = [require_program("tmux", "apt-get install tmux"), "-L", socket]
 
     def screen(*options: str) -> str:
         capture = [*tmux, "capture-pane", "-p", "-S", "-", "-E", "-", *options]
@@ -55,7 +54,6 @@ def run_in_tmux(command: list[str], socket: str, timeout: float = 600) -> tuple[
         subprocess.run([*tmux, "kill-server"], check=False)
 
 
-@pytest.mark.skipif(TMUX is None, reason="tmux is missing: apt-get install tmux")
 def test_a_run_in_a_terminal_fits_one_screen_and_logs_dbt(
     sample_run: PipelineRun, tmp_path: Path
 ) -> None:

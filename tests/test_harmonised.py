@@ -9,7 +9,7 @@ from collections import Counter
 
 import duckdb
 import pytest
-from conftest import SHARED, PipelineRun, normalise
+from conftest import SHARED, PipelineRun, normalise, require_real_data
 
 PUBLISHED_2022 = SHARED / "reference" / "published_2022_totals.csv"
 THEME_MARTS = {
@@ -53,11 +53,11 @@ def test_2022_groups_are_the_published_ones(sample_run: PipelineRun) -> None:
     assert dict(sizes) == PUBLISHED_2022_GROUP_SIZES
 
 
+@pytest.mark.real_data
 def test_every_published_2022_total_is_reproduced(sample_run: PipelineRun) -> None:
     """Each "Total" (and "Total hors communes < 3500") row of a single-choice or multi-select
     question, "Sans réponse" included: same count, same rounded percentage."""
-    if not PUBLISHED_2022.is_file():
-        pytest.skip(f"the Observatoire's published 2022 figures are absent ({PUBLISHED_2022})")
+    require_real_data(PUBLISHED_2022)
     question_of_code = {
         code: (question_id, question_type)
         for code, question_id, question_type in query(

@@ -4,7 +4,9 @@ marts, the report's figures, and bad input failing clearly with nothing publishe
 from __future__ import annotations
 
 import csv
+import math
 import re
+from collections import defaultdict
 from pathlib import Path
 
 import duckdb
@@ -305,13 +307,65 @@ def test_both_poll_waves_are_published(sample_run: PipelineRun) -> None:
     assert pairs == [(2022, 2022), (2022, 2023), (2024, 2024)]
 
 
+def seed_rows(name: str) -> list[dict[str, str]]:
+    with open(SEEDS / f"{name}.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def weights_in_millionths(weights: pd.Series) -> np.ndarray:
+    """docs/poll.md: weights are summed in whole millionths (a positive weight rounded half up)."""
+    return np.floor(weights.to_numpy() * 1_000_000 + 0.5)
+
+
+def figures_from_the_sav(wave: int) -> dict[tuple, dict[str, float]]:
+    """Every figure of marts.poll_results for one wave, computed here from the .sav file with
+    pyreadstat and the seeds (which variable is the weight, a quota, a question; which codes a
+    group or an answer is), as docs/poll.md defines them: base = the group's respondents who
+    answered the item; share = Σw of the answer's codes / Σw of the base; Kish's effective size
+    (Σw)²/Σw²; interval p ± 1.96·sqrt(p(1−p)/n_eff) clipped to [0, 100]."""
+    frame, _ = pyreadstat.read_sav(str(sample_file(wave)))
+    (settings,) = [r for r in seed_rows("poll_waves") if r["wave"] == str(wave)]
+    weights = weights_in_millionths(frame[settings["weight_variable"]])
+    variables = [r for r in seed_rows("poll_questions") if r["wave"] == str(wave)]
+    codes_of = defaultdict(list)  # (scale, label) -> codes, answers and nets alike
+    for row in seed_rows("poll_scales"):
+        codes_of[(row["scale"], row["answer_label"])].append(float(row["answer_code"]))
+        if row["net_label"]:
+            codes_of[(row["scale"], row["net_label"])].append(float(row["answer_code"]))
+    groups = {"Ensemble": np.ones(len(frame), dtype=bool)}
+    for quota in (v for v in variables if v["variable_role"] == "quota"):
+        for (scale, label), codes in codes_of.items():
+            if scale == quota["scale"]:
+                groups[label] = frame[quota["variable"]].isin(codes).to_numpy()
+    figures = {}
+    for question in (v for v in variables if v["variable_role"] == "question"):
+        values = frame[question["variable"]]
+        answered = values.notna().to_numpy()
+        for group_label, members in groups.items():
+            base = members & answered
+            if not base.any():
+                continue
+            w = weights[base]
+            n_effective = w.sum() ** 2 / (w * w).sum()
+            for (scale, label), codes in codes_of.items():
+                if scale != question["scale"]:
+                    continue
+                chosen = base & values.isin(codes).to_numpy()
+                p = weights[chosen].sum() / w.sum()
+                half_width = 1.96 * math.sqrt(p * (1 - p) / n_effective)
+                figures[(question["variable"], label, group_label)] = {
+                    "n_unweighted": chosen.sum(),
+                    "base_unweighted": base.sum(),
+                    "base_weighted": w.sum() / 1_000_000,
+                    "n_effective": n_effective,
+                    "pct_weighted": 100 * p,
+                    "ci95_low": max(0.0, 100 * (p - half_width)),
+                    "ci95_high": min(100.0, 100 * (p + half_width)),
+                }
+    return figures
+
+
 def test_weights_sum_to_the_sample_size_of_each_wave(sample_run: PipelineRun) -> None:
-    with duckdb.connect(str(sample_run.build_db), read_only=True) as connection:
-        totals = connection.execute(
-            "select r.wave, sum(r.weight), min(r.weight), max(w.n_expected), count(*) "
-            "from intermediate.int_poll_respondents as r "
-            "join codebook.poll_waves as w using (wave) group by r.wave order by r.wave"
-        ).fetchall()
     with duckdb.connect(str(sample_run.published_db), read_only=True) as connection:
         published = dict(
             connection.execute(
@@ -319,12 +373,15 @@ def test_weights_sum_to_the_sample_size_of_each_wave(sample_run: PipelineRun) ->
                 "where group_label = 'Ensemble' and variable in ('QA_1', 'Q1')"
             ).fetchall()
         )
-    assert [wave for wave, *_ in totals] == [2022, 2024]
-    for wave, total, smallest, expected, n in totals:
-        assert abs(total - expected) <= 0.005 * expected, (wave, total)
-        assert smallest > 0
-        assert n == expected
-        assert published[wave] == pytest.approx(total)
+    expected = {int(r["wave"]): int(r["n_expected"]) for r in seed_rows("poll_waves")}
+    assert sorted(published) == sorted(expected) == [2022, 2024]
+    for wave, n_expected in expected.items():
+        frame, _ = pyreadstat.read_sav(str(sample_file(wave)))
+        weights = frame[read_wave_settings()[wave].weight_variable]
+        assert len(frame) == n_expected
+        assert (weights > 0).all()
+        assert abs(weights.sum() - n_expected) <= 0.005 * n_expected, (wave, weights.sum())
+        assert published[wave] == pytest.approx(weights.sum(), abs=1e-3)  # whole millionths
 
 
 def test_every_code_is_in_its_codebook(sample_run: PipelineRun) -> None:
@@ -349,53 +406,60 @@ def test_every_code_is_in_its_codebook(sample_run: PipelineRun) -> None:
     assert outside_scale == []
 
 
-def test_the_reports_poll_figures_are_reproduced_within_one_point(
-    sample_run: PipelineRun,
+@pytest.mark.parametrize("wave", [2022, 2024])
+def test_every_weighted_figure_is_the_one_computed_from_the_sav_file(
+    sample_run: PipelineRun, wave: int
 ) -> None:
-    figures = report_figures()
+    expected = figures_from_the_sav(wave)
     with duckdb.connect(str(sample_run.published_db), read_only=True) as connection:
-        results = {
-            (wave, question, item or "", key, group): pct
-            for wave, question, item, key, group, pct in connection.execute(
-                "select wave, question_id, item_id, answer_key, group_label, pct_weighted "
-                "from marts.poll_results"
-            ).fetchall()
-        }
-    gaps = {
-        (f["wave"], f["question_id"], f["item_id"], f["answer_key"], f["group_label"]): (
-            int(f["pct_report"]),
-            results.get(
-                (int(f["wave"]), f["question_id"], f["item_id"], f["answer_key"], f["group_label"])
-            ),
+        cursor = connection.execute(
+            "select variable, answer_label, group_label, n_unweighted, base_unweighted, "
+            "base_weighted, n_effective, pct_weighted, ci95_low, ci95_high, design_effect, "
+            "small_base from marts.poll_results where wave = ?",
+            [wave],
         )
-        for f in figures
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    published = {(r["variable"], r["answer_label"], r["group_label"]): r for r in rows}
+    assert set(published) == set(expected)
+    for key, figures in expected.items():
+        row = published[key]
+        for column, value in figures.items():
+            assert row[column] == pytest.approx(value, abs=1e-9), (key, column)
+        assert row["design_effect"] == pytest.approx(
+            row["base_unweighted"] / figures["n_effective"]
+        )
+        assert row["small_base"] == (figures["base_unweighted"] < 30)
+    # unequal weights: fewer effective respondents than respondents; a small base somewhere
+    assert all(r["n_effective"] < r["base_unweighted"] for r in rows)
+    assert any(r["small_base"] for r in rows)
+
+
+def test_the_sav_files_reproduce_the_reports_poll_figures_within_one_point() -> None:
+    """The sample's .sav files are calibrated to the report's poll figures (seeds/
+    poll_report_figures.csv): each figure, computed here from the files, within one point."""
+    computed = {wave: figures_from_the_sav(wave) for wave in (2022, 2024)}
+    labels = {(r["scale"], r["answer_key"]): r["answer_label"] for r in seed_rows("poll_scales")}
+    labels |= {(r["scale"], r["net_key"]): r["net_label"] for r in seed_rows("poll_scales")}
+    variables = {
+        (int(r["wave"]), r["question_id"], r["item_id"]): (r["variable"], r["scale"])
+        for r in seed_rows("poll_questions")
+        if r["variable_role"] == "question"
     }
-    missing = [key for key, (_, pct) in gaps.items() if pct is None]
-    off = {key: v for key, v in gaps.items() if v[1] is not None and abs(v[1] - v[0]) > 1}
-    assert not missing, missing
+    off = {}
+    figures = report_figures()
+    for figure in figures:
+        wave = int(figure["wave"])
+        variable, scale = variables[(wave, figure["question_id"], figure["item_id"])]
+        answer = labels[(scale, figure["answer_key"])]
+        pct = computed[wave][(variable, answer, figure["group_label"])]["pct_weighted"]
+        if abs(pct - int(figure["pct_report"])) > 1:
+            off[(wave, variable, answer, figure["group_label"])] = (pct, figure["pct_report"])
     assert not off, off
-    assert len(gaps) >= 20
-    assert {wave for wave, *_ in gaps} == {"2022", "2024"}
+    assert len(figures) >= 20
+    assert {f["wave"] for f in figures} == {"2022", "2024"}
     # subgroup figures too: AI at the counter, 25-34, women, men
-    assert {key[4] for key in gaps} >= {"Ensemble", "25-34 ans", "Femmes", "Hommes"}
-
-
-def test_intervals_account_for_the_weights(sample_run: PipelineRun) -> None:
-    with duckdb.connect(str(sample_run.published_db), read_only=True) as connection:
-        rows = connection.execute(
-            "select pct_weighted, ci95_low, ci95_high, base_unweighted, n_effective, small_base "
-            "from marts.poll_results where wave = 2024 and variable = 'Q3_1' "
-            "and answer_key = 'trust'"
-        ).fetchall()
-    assert len(rows) == 33
-    for pct, low, high, base, n_effective, small in rows:
-        assert n_effective < base  # unequal weights: fewer effective respondents
-        p = pct / 100
-        half_width = 100 * 1.96 * (p * (1 - p) / n_effective) ** 0.5
-        assert low == pytest.approx(max(0.0, pct - half_width))
-        assert high == pytest.approx(min(100.0, pct + half_width))
-        assert small == (base < 30)
-    assert any(small for *_, small in rows)  # Corse
+    assert {f["group_label"] for f in figures} >= {"Ensemble", "25-34 ans", "Femmes", "Hommes"}
 
 
 def test_changes_are_computed_only_for_comparable_questions(sample_run: PipelineRun) -> None:

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import duckdb
+import pytest
 from conftest import (
     PUBLISHED_2023,
     PUBLISHED_2023_COMPARISON_BASES,
@@ -17,6 +18,8 @@ from conftest import (
     normalise,
     sha256,
 )
+
+pytestmark = pytest.mark.real_data
 
 
 def test_group_sizes_are_the_published_ones(real_2023_run: PipelineRun) -> None:

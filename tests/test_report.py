@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from browser import CHROMIUM, chromium, probe
+from browser import chromium, probe
 from conftest import PipelineRun
 from PIL import Image
 
@@ -155,13 +155,11 @@ def test_one_page_per_theme_and_every_link_resolves(sample_run: PipelineRun, rep
     }
     expected = {f"survey-{t}.html" for t in survey_themes}
     expected |= {"index.html", "codebook.html", "methode.html"}
-    if has_table(database, "marts.poll_results"):
-        poll_themes = {
-            t for (t,) in query(database, "select distinct theme from marts.poll_results")
-        }
-        expected |= {f"poll-{t}.html" for t in poll_themes}
-    if has_table(database, "marts.citizens_vs_authorities"):
-        expected.add("citoyens-collectivites.html")
+    assert has_table(database, "marts.poll_results"), "the sample release has this mart"
+    poll_themes = {t for (t,) in query(database, "select distinct theme from marts.poll_results")}
+    expected |= {f"poll-{t}.html" for t in poll_themes}
+    assert has_table(database, "marts.citizens_vs_authorities"), "the sample release has this mart"
+    expected.add("citoyens-collectivites.html")
     assert {p.name for p in report.glob("*.html")} == expected
 
     (release_id,) = query(database, "select release_id from meta.release")[0]
@@ -256,8 +254,7 @@ def test_poll_weighted_beside_unweighted_with_interval(
     sample_run: PipelineRun, report: Path
 ) -> None:
     database = sample_run.published_db
-    if not has_table(database, "marts.poll_results"):
-        pytest.skip("this release has no poll marts")
+    assert has_table(database, "marts.poll_results"), "the sample release has this mart"
     theme, question_id, wave, pct, n, base, low, high = query(
         database,
         "select theme, question_id, wave, pct_weighted, n_unweighted, base_unweighted, "
@@ -291,18 +288,20 @@ def test_trend_lines_follow_each_answer_across_waves(sample_run: PipelineRun, re
     ai_page = page(report, "survey-artificial_intelligence.html")
     assert "Une seule vague (2024) : pas de courbe" in ai_page.full_text()
     # the sample poll has two waves (2022, 2024): lines with a point per wave
-    if has_table(sample_run.published_db, "marts.poll_results"):
-        trends = [
-            c
-            for p in report.glob("poll-*.html")
-            for c in parse(p.read_text()).charts
-            if c.kind == "trend"
-        ]
-        assert trends
-        for chart in trends:
-            tags = [tag for tag, _ in chart.marks]
-            # a point per wave; a line between two waves of the same answer
-            assert tags.count("circle") >= 1 and tags.count("circle") > tags.count("path")
+    assert has_table(sample_run.published_db, "marts.poll_results"), (
+        "the sample release has this mart"
+    )
+    trends = [
+        c
+        for p in report.glob("poll-*.html")
+        for c in parse(p.read_text()).charts
+        if c.kind == "trend"
+    ]
+    assert trends
+    for chart in trends:
+        tags = [tag for tag, _ in chart.marks]
+        # a point per wave; a line between two waves of the same answer
+        assert tags.count("circle") >= 1 and tags.count("circle") > tags.count("path")
     # the survey has three waves; the acculturation answers were reworded ("de la collectivité"
     # became "de la structure"): still one line per harmonised answer, one point per wave
     section = survey_section(report, "culture_skills", "data_culture_level")
@@ -338,8 +337,7 @@ def test_works_without_the_poll_marts(sample_run: PipelineRun, tmp_path: Path) -
 
 def test_citizens_beside_authorities(sample_run: PipelineRun, report: Path) -> None:
     database = sample_run.published_db
-    if not has_table(database, "marts.citizens_vs_authorities"):
-        pytest.skip("this release has no citizens_vs_authorities mart")
+    assert has_table(database, "marts.citizens_vs_authorities"), "the sample release has this mart"
     rows = query(
         database,
         "select s.theme, c.topic_label, c.citizens_pct, c.authorities_pct, c.authorities_base "
@@ -377,9 +375,11 @@ def test_codebook_lists_every_question_wave(sample_run: PipelineRun, report: Pat
         assert QUESTION_TYPES[question_type] in cells
         items, answers = {typography(i) for i in items if i}, {typography(a) for a in answers}
         assert items <= set(cells) and answers <= set(cells), question_id
-    if has_table(sample_run.published_db, "marts.poll_results"):
-        poll = query(sample_run.published_db, "select distinct question_id from marts.poll_results")
-        assert {f"poll-{q}" for (q,) in poll} <= parse(html).ids
+    assert has_table(sample_run.published_db, "marts.poll_results"), (
+        "the sample release has this mart"
+    )
+    poll = query(sample_run.published_db, "select distinct question_id from marts.poll_results")
+    assert {f"poll-{q}" for (q,) in poll} <= parse(html).ids
 
 
 def test_text_is_escaped_and_svg_well_formed(sample_run: PipelineRun, tmp_path: Path) -> None:
@@ -417,9 +417,7 @@ def theme_pages(sample_run: PipelineRun, report: Path) -> Iterator[str]:
     yield from sorted(p.name for p in report.glob("poll-trust.html"))
 
 
-@pytest.mark.skipif(
-    not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing: apt-get install chromium"
-)
+@pytest.mark.usefixtures("chromium_browser")
 def test_theme_pages_are_drawn_in_chromium(
     sample_run: PipelineRun, report: Path, tmp_path: Path
 ) -> None:
@@ -498,9 +496,7 @@ def test_no_english_word_is_visible(report: Path) -> None:
         assert not re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", visible), path.name
 
 
-@pytest.mark.skipif(
-    not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing: apt-get install chromium"
-)
+@pytest.mark.usefixtures("chromium_browser")
 def test_pages_fit_a_phone_and_pass_the_accessibility_checker(report: Path, tmp_path: Path) -> None:
     # the checker finds what it should: an image without a text alternative
     broken = report / "broken-check.html"

@@ -13,14 +13,22 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from conftest import REAL_LANDING_2023, SAMPLE_LANDING, PipelineRun, run_pipeline
+from conftest import (
+    REAL_LANDING_2023,
+    SAMPLE_LANDING,
+    PipelineRun,
+    require_module,
+    require_program,
+    run_pipeline,
+)
 
 from barometre import config
 from barometre.ingest.poll_loader import POLL_RAW_TABLES
 from barometre.ingest.survey_loader import RAW_TABLES
 from barometre.spark_cluster import LocalSparkCluster, cluster_processes, local_spark_cluster
 
-pytest.importorskip("pyspark", reason="Spark is an optional extra: pip install '.[spark]'")
+require_module("pyspark", "Spark is an optional extra: pip install '.[spark]'")
+require_program("java", "Spark needs Java 17: apt-get install openjdk-17-jre-headless")
 
 TOLERANCE = 1e-9
 

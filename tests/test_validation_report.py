@@ -65,9 +65,7 @@ def run_id_of(run: PipelineRun) -> str:
     return re.search(r"logs/([0-9a-f-]{36})\.log", run.output).group(1)
 
 
-@pytest.mark.skipif(
-    not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing: apt-get install chromium"
-)
+@pytest.mark.usefixtures("chromium_browser")
 def test_the_validations_of_a_run_are_listed_offline(
     sample_run: PipelineRun, tmp_path: Path
 ) -> None:
@@ -88,9 +86,7 @@ def test_the_validations_of_a_run_are_listed_offline(
     assert not re.search(r'(src|href)="(https?:)?//', index.read_text(encoding="utf-8"))
 
 
-@pytest.mark.skipif(
-    not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing: apt-get install chromium"
-)
+@pytest.mark.usefixtures("chromium_browser")
 def test_each_check_links_to_its_own_page(sample_run: PipelineRun, tmp_path: Path) -> None:
     """Each expectation check's metadata, in the warehouse's Dagster instance, links to the
     suite's page, which names the run, the asset and the expectations."""
