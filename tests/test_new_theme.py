@@ -18,7 +18,7 @@ ENTRY = f"""
     description: >
       Ethics and trust: a theme added by a test, to show that a seed row, this entry and the
       model file are all a new theme takes.
-    config: {meta: {fr: *theme_mart_fr}}
+    config: {{meta: {{fr: *theme_mart_fr}}}}
     columns: *theme_mart_columns
     data_tests:
       - unique_combination_of_columns:
