@@ -5,7 +5,7 @@ BIN = $(VENV)/bin
 # optional extras to install, e.g. `make test EXTRAS=dev,spark` (the Spark engine)
 EXTRAS ?= dev
 
-.PHONY: run test lint format dev sample bench spark-cluster clean
+.PHONY: run test test-bench lint format dev sample bench spark-cluster clean
 
 $(BIN)/barometre: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ run: $(BIN)/barometre
 ## Set up (when needed), lint and run the tests
 test: $(BIN)/barometre lint
 	$(BIN)/pytest
+
+## The benchmark script's own test (marked bench, left out of `make test`: it takes minutes)
+test-bench: $(BIN)/barometre
+	$(BIN)/pytest -m bench
 
 lint: $(BIN)/barometre
 	$(BIN)/ruff check .

@@ -1,5 +1,6 @@
 """The benchmark script end to end at scale 2 (the scaler's output must pass the quality gate
-with the scaled seeds, and the baseline must rebuild the same marts); no timing assertion."""
+with the scaled seeds, and the baseline must rebuild the same marts); no timing assertion.
+Marked bench: `make test-bench` runs it, `make test` leaves it out (three runs, about 100 s)."""
 
 import csv
 import json
@@ -7,8 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from barometre import config
 from benchmarks.run import STAGES
+
+pytestmark = pytest.mark.bench
 
 
 def _seed_total(name: str, column: str, **where: str) -> int:
