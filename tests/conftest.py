@@ -7,6 +7,7 @@ import hashlib
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -351,6 +352,47 @@ def revised_sample(target: Path, published_db: Path, wave: int = 2023) -> Path:
     return landing
 
 
+@dataclass(frozen=True)
+class RefusedRun:
+    """A run the quality gate refused, and the SHA-256 of the published file before it."""
+
+    run: PipelineRun
+    published_before: str
+
+
+@pytest.fixture(scope="session")
+def gate_refused_run(
+    sample_run: PipelineRun, tmp_path_factory: pytest.TempPathFactory
+) -> RefusedRun:
+    """One run on a copy of the sample's warehouse that the quality gate refuses, its 2023
+    export damaged three ways (one build for the gate's tests instead of three): two retained
+    communes of 3 500 to 10 000 inhabitants fewer (group sizes), a question dropped and a header
+    the codebook does not know (columns), an answer label outside the codebook (answer labels)."""
+    base = tmp_path_factory.mktemp("gate")
+    warehouse = copy_warehouse(sample_run, base / "warehouse")
+    published_before = sha256(warehouse / "barometre.duckdb")
+    with duckdb.connect(str(sample_run.published_db), read_only=True) as connection:
+        dropped = {
+            str(response_id)
+            for (response_id,) in connection.execute(
+                "select response_id from marts.respondents where wave = 2023 "
+                "and stratum = 'Communes de 3 500 à 10 000 hab.' order by response_id limit 2"
+            ).fetchall()
+        }
+    landing = copy_landing(SAMPLE_LANDING, base / "landing")
+    rows = [row for row in read_export(landing / SAMPLE_EXPORT) if row[0] not in dropped]
+    environment = column_of(rows, "Selon-vous, la maîtrise de la donnée")
+    for row in rows:
+        del row[environment]
+    rows[0].append("Une question ajoutée en cours de terrain ?")
+    for row in rows[1:]:
+        row.append("Oui")
+    gdpr = column_of(rows, "Commençons par la protection de la vie privée")
+    next(row for row in rows[1:] if row[gdpr])[gdpr] = "Oui, mais seulement en partie"
+    write_export(landing / SAMPLE_EXPORT, rows)
+    return RefusedRun(run_pipeline(landing, warehouse), published_before)
+
+
 def copy_warehouse(run: PipelineRun, target: Path) -> Path:
     """A private copy of a published warehouse (hard links and the `current` link kept)."""
     shutil.copytree(run.warehouse, target, symlinks=True)
@@ -363,6 +405,34 @@ def copy_warehouse(run: PipelineRun, target: Path) -> Path:
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+FileState = tuple[int, int, str] | None
+
+
+def tree_state(root: Path) -> dict[str, FileState]:
+    """Every file (size, modification time, SHA-256) and folder (None) under root."""
+    return {
+        str(path.relative_to(root)): None
+        if path.is_dir()
+        else (path.stat().st_size, path.stat().st_mtime_ns, sha256(path))
+        for path in root.rglob("*")
+    }
+
+
+def set_writable(root: Path, writable: bool) -> None:
+    """Take away (or give back) write permission on a tree: a real read-only installation for
+    a user other than root; as root, the before/after comparison is what proves it."""
+    for path in [root, *root.rglob("*")]:
+        mode = path.stat().st_mode
+        write = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+        path.chmod(mode | stat.S_IWUSR if writable else mode & ~write)
+
+
+def query_rows(database: Path, query: str) -> list[tuple]:
+    """A query's rows on a DuckDB file (a release, a build database), opened read-only."""
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return connection.execute(query).fetchall()
 
 
 def release_id_of(database: Path) -> str:

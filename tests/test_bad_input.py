@@ -1,5 +1,7 @@
 """The bad-input matrix: each bad file fails with a message naming the file and the line or
-column, and the published release stays byte-for-byte as it was."""
+column, and the published release stays byte-for-byte as it was. The matrix runs the raw step
+in process (the raw layer is left as it was: nothing later can publish); one bad file is run
+end to end, as `tests/test_pipeline.py`'s truncated export is."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from conftest import (
     SAMPLE_EXPORT,
     SAMPLE_LANDING,
     PipelineRun,
+    RefusedRun,
     column_of,
     copy_landing,
     copy_warehouse,
@@ -20,6 +23,7 @@ from conftest import (
     sha256,
     write_export,
 )
+from raw_step import raw_layer, raw_step
 
 REFERENCE = Path("survey/2023/respondents_reference.csv")
 
@@ -76,10 +80,28 @@ def reference_without_category(landing: Path) -> str:
 def test_a_bad_landing_file_is_refused_at_load(
     damage: Callable[[Path], str], sample_run: PipelineRun, tmp_path: Path
 ) -> None:
+    """The raw step in process: refused with the file first, the raw layer left as it was."""
+    warehouse = copy_warehouse(sample_run, tmp_path / "warehouse")
+    raw_before = raw_layer(warehouse)
+    landing = copy_landing(SAMPLE_LANDING, tmp_path / "landing")
+    expected_message = damage(landing)
+
+    message = raw_step(landing, warehouse)
+
+    assert message is not None and expected_message in message, message
+    assert message.startswith(f"{landing}/"), message
+    assert raw_layer(warehouse) == raw_before
+
+
+def test_a_run_refused_at_load_says_why_and_publishes_nothing(
+    sample_run: PipelineRun, tmp_path: Path
+) -> None:
+    """End to end, the CLI in its own process: the step and the problem in the project's words,
+    and the published release byte for byte as it was."""
     warehouse = copy_warehouse(sample_run, tmp_path / "warehouse")
     published_before = sha256(warehouse / "barometre.duckdb")
     landing = copy_landing(SAMPLE_LANDING, tmp_path / "landing")
-    expected_message = damage(landing)
+    expected_message = cp1252_export(landing)
 
     run = run_pipeline(landing, warehouse)
 
@@ -94,55 +116,37 @@ def test_a_bad_landing_file_is_refused_at_load(
 
 def test_a_byte_order_mark_is_read_correctly(sample_run: PipelineRun, tmp_path: Path) -> None:
     warehouse = copy_warehouse(sample_run, tmp_path / "warehouse")
-    published_before = sha256(warehouse / "barometre.duckdb")
+    before = raw_layer(warehouse)
     landing = copy_landing(SAMPLE_LANDING, tmp_path / "landing")
     export = landing / SAMPLE_EXPORT
     export.write_bytes(b"\xef\xbb\xbf" + export.read_bytes())
 
-    run = run_pipeline(landing, warehouse)
+    assert raw_step(landing, warehouse) is None
 
-    assert run.returncode == 0, run.output
-    assert "wave 2023: loaded" in run.output  # a new file, read again...
-    assert sha256(warehouse / "barometre.duckdb") == published_before  # ...to the same figures
-
-
-@pytest.fixture(scope="module")
-def drifted_run(sample_run: PipelineRun, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """One export with three codebook problems: a new header, a dropped question, a new label."""
-    base = tmp_path_factory.mktemp("drift")
-    warehouse = copy_warehouse(sample_run, base / "warehouse")
-    published_before = sha256(warehouse / "barometre.duckdb")
-    landing = copy_landing(SAMPLE_LANDING, base / "landing")
-    rows = read_export(landing / SAMPLE_EXPORT)
-    environment = column_of(rows, "Selon-vous, la maîtrise de la donnée")
-    for row in rows:
-        del row[environment]
-    rows[0].append("Une question ajoutée en cours de terrain ?")
-    for row in rows[1:]:
-        row.append("Oui")
-    gdpr = column_of(rows, "Commençons par la protection de la vie privée")
-    next(row for row in rows[1:] if row[gdpr])[gdpr] = "Oui, mais seulement en partie"
-    write_export(landing / SAMPLE_EXPORT, rows)
-    return {"run": run_pipeline(landing, warehouse), "before": published_before}
+    after = raw_layer(warehouse)
+    assert after["survey_loads"] != before["survey_loads"]  # a new file, read again...
+    # ...to the same headers and cells: the same build, so the same figures
+    assert after["survey_headers"] == before["survey_headers"]
+    assert after["survey_cells"] == before["survey_cells"]
 
 
-def test_a_header_the_codebook_does_not_know_is_reported(drifted_run: dict) -> None:
-    output = drifted_run["run"].output
-    assert drifted_run["run"].returncode == 1
+def test_a_header_the_codebook_does_not_know_is_reported(gate_refused_run: RefusedRun) -> None:
+    output = gate_refused_run.run.output
+    assert gate_refused_run.run.returncode == 1
     assert "check failed survey_columns_expectations" in output
     assert "'header': 'Une question ajoutée en cours de terrain ?', 'problem': 'header not in " in (
         output
     )
 
 
-def test_a_missing_question_is_reported(drifted_run: dict) -> None:
+def test_a_missing_question_is_reported(gate_refused_run: RefusedRun) -> None:
     assert "codebook question data_for_environment has no column in the export" in (
-        drifted_run["run"].output
+        gate_refused_run.run.output
     )
 
 
-def test_an_answer_label_outside_the_codebook_is_reported(drifted_run: dict) -> None:
-    output = drifted_run["run"].output
+def test_an_answer_label_outside_the_codebook_is_reported(gate_refused_run: RefusedRun) -> None:
+    output = gate_refused_run.run.output
     assert "check failed survey_answer_labels_expectations" in output
     assert (
         "'question_id': 'gdpr_compliance', 'item_label': None, "
@@ -150,7 +154,7 @@ def test_an_answer_label_outside_the_codebook_is_reported(drifted_run: dict) -> 
     )
 
 
-def test_codebook_problems_publish_nothing(drifted_run: dict) -> None:
-    run: PipelineRun = drifted_run["run"]
+def test_codebook_problems_publish_nothing(gate_refused_run: RefusedRun) -> None:
+    run = gate_refused_run.run
     assert "nothing published" in run.output
-    assert sha256(run.published_db) == drifted_run["before"]
+    assert sha256(run.published_db) == gate_refused_run.published_before

@@ -1,4 +1,5 @@
-"""Adding a theme is a seed row, a one-line model file and its YAML entry: no code change."""
+"""Adding a theme is a seed row, a one-line model file and its YAML entry: no code change. The
+project it is added to runs read-only, as an installed copy does."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import json
 from pathlib import Path
 
 import duckdb
-from conftest import SAMPLE_LANDING, copy_project, run_pipeline
+from conftest import copy_project, run_pipeline, set_writable, tree_state
 
 from barometre.quality.gate_verdict import VERDICT_FILE
 
@@ -46,13 +47,22 @@ def add_theme(project: Path) -> None:
         handle.write(ENTRY)
 
 
-def test_a_new_theme_is_published_and_checked(tmp_path: Path) -> None:
+def test_a_new_theme_is_published_and_checked_from_a_read_only_project(tmp_path: Path) -> None:
+    """The project copy, its theme added, runs read-only as an installed copy would (one run
+    for both promises): the run writes nothing in it, and its code is what ran."""
     project = copy_project(tmp_path / "project")
     add_theme(project)
-
-    run = run_pipeline(SAMPLE_LANDING, tmp_path / "warehouse", project=project)
+    before = tree_state(project)
+    set_writable(project, False)
+    try:
+        run = run_pipeline(None, tmp_path / "warehouse", project=project)
+    finally:
+        set_writable(project, True)
 
     assert run.returncode == 0, run.output
+    # the copy's code ran: the default landing is its own bundled sample
+    assert f"landing: {project / 'sample_landing'}" in run.output
+    assert tree_state(project) == before
     with duckdb.connect(str(run.published_db), read_only=True) as connection:
         mart = connection.execute(
             f"select distinct theme, question_id, wave from marts.{MART} order by wave"

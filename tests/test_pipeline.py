@@ -11,6 +11,7 @@ import pytest
 from conftest import (
     SAMPLE_LANDING,
     PipelineRun,
+    RefusedRun,
     assert_no_personal_data,
     copy_landing,
     copy_warehouse,
@@ -18,10 +19,9 @@ from conftest import (
     run_pipeline,
     sha256,
 )
+from raw_step import raw_layer, raw_step
 
 from barometre import config
-from barometre.quality.published_figures import compare_with_release
-from orchestration.dbt.manifest import guarded_marts
 
 EXPORT = Path("survey/2023/results-survey-sample.csv")
 
@@ -110,23 +110,6 @@ def test_a_second_run_is_a_no_op(sample_run: PipelineRun, tmp_path: Path) -> Non
         )
 
 
-def test_folders_whose_path_holds_a_quote_are_published(tmp_path: Path) -> None:
-    """Paths go into SQL (attach, copy, read_parquet, dbt's sources) as quoted literals."""
-    folder = tmp_path / "l'Observatoire's data"
-    landing = copy_landing(SAMPLE_LANDING, folder / "landing")
-
-    run = run_pipeline(landing, folder / "warehouse")
-
-    assert run.returncode == 0, run.output
-    with duckdb.connect(str(run.published_db), read_only=True) as connection:
-        (respondents,) = connection.execute("select count(*) from marts.respondents").fetchone()
-    assert respondents > 0
-    assert (run.warehouse / "current" / "parquet" / "survey_results.parquet").is_file()
-    # the published-figures guard attaches the build and the current release by their paths
-    changes = compare_with_release(config.WarehouseLayout(run.warehouse), guarded_marts(), ())
-    assert changes and not any(changes.values())
-
-
 def test_a_truncated_export_fails_clearly_and_publishes_nothing(
     sample_run: PipelineRun, tmp_path: Path
 ) -> None:
@@ -161,8 +144,9 @@ def _last_record_start_line(path: Path) -> int:
 def test_a_semicolon_export_is_refused_with_its_name(
     sample_run: PipelineRun, tmp_path: Path
 ) -> None:
+    """The raw step in process (tests/test_bad_input.py runs one refusal end to end)."""
     warehouse = copy_warehouse(sample_run, tmp_path / "warehouse")
-    published_before = sha256(warehouse / "barometre.duckdb")
+    raw_before = raw_layer(warehouse)
     landing = copy_landing(SAMPLE_LANDING, tmp_path / "landing")
     export = landing / EXPORT
     with open(SAMPLE_LANDING / EXPORT, encoding="utf-8", newline="") as handle:
@@ -170,33 +154,16 @@ def test_a_semicolon_export_is_refused_with_its_name(
     with open(export, "w", encoding="utf-8", newline="") as handle:
         csv.writer(handle, delimiter=";").writerows(rows)
 
-    run = run_pipeline(landing, warehouse)
+    message = raw_step(landing, warehouse)
 
-    assert run.returncode == 1
-    assert f"{export}, line 1: semicolon-separated; expected comma-separated values" in run.output
-    assert sha256(run.published_db) == published_before
+    assert message is not None
+    assert f"{export}, line 1: semicolon-separated; expected comma-separated values" in message
+    assert raw_layer(warehouse) == raw_before
 
 
-def test_the_quality_gate_blocks_publication(sample_run: PipelineRun, tmp_path: Path) -> None:
+def test_the_quality_gate_blocks_publication(gate_refused_run: RefusedRun) -> None:
     """Two retained communes fewer: group sizes no longer match the seed, nothing is published."""
-    warehouse = copy_warehouse(sample_run, tmp_path / "warehouse")
-    published_before = sha256(warehouse / "barometre.duckdb")
-    with duckdb.connect(str(sample_run.published_db), read_only=True) as connection:
-        dropped = {
-            str(response_id)
-            for (response_id,) in connection.execute(
-                "select response_id from marts.respondents where wave = 2023 "
-                "and stratum = 'Communes de 3 500 à 10 000 hab.' order by response_id limit 2"
-            ).fetchall()
-        }
-    landing = copy_landing(SAMPLE_LANDING, tmp_path / "landing")
-    export = landing / EXPORT
-    with open(export, encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
-    with open(export, "w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(r for r in rows if r[0] not in dropped)
-
-    run = run_pipeline(landing, warehouse)
+    run = gate_refused_run.run
 
     assert run.returncode == 1
     assert "check failed survey_group_sizes_expectations on marts/survey_results" in run.output
@@ -206,5 +173,5 @@ def test_the_quality_gate_blocks_publication(sample_run: PipelineRun, tmp_path: 
     )
     assert failing_row in run.output, run.output
     assert "nothing published" in run.output
-    assert f"the run's whole log: {warehouse}/logs/" in run.output
-    assert sha256(run.published_db) == published_before
+    assert f"the run's whole log: {run.warehouse}/logs/" in run.output
+    assert sha256(run.published_db) == gate_refused_run.published_before

@@ -20,10 +20,11 @@ from conftest import (
     copy_landing,
     copy_project,
     copy_warehouse,
-    release_id_of,
+    query_rows,
     run_pipeline,
     sha256,
 )
+from raw_step import raw_layer, raw_step
 
 DAGSTER = Path(sys.executable).with_name("dagster")
 
@@ -45,11 +46,6 @@ def edit_seed(path: Path, line: str, replacement: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(line) == 1, f"{line!r} not once in {path}"
     path.write_text(text.replace(line, replacement), encoding="utf-8")
-
-
-def published_rows(database: Path, query: str) -> list[tuple]:
-    with duckdb.connect(str(database), read_only=True) as connection:
-        return connection.execute(query).fetchall()
 
 
 def test_publishing_alone_refuses_a_build_edited_after_its_gate(
@@ -117,8 +113,8 @@ def test_a_publication_started_alone_names_the_checks_that_failed(
 
 def test_a_release_states_its_origin_and_inputs(sample_run: PipelineRun) -> None:
     release = json.loads((sample_run.warehouse / "current" / "release.json").read_text())
-    (origin,) = published_rows(sample_run.published_db, "select origin from meta.release")[0]
-    inputs = published_rows(
+    (origin,) = query_rows(sample_run.published_db, "select origin from meta.release")[0]
+    inputs = query_rows(
         sample_run.published_db,
         "select wave, kind, file_name, sha256, bytes, origin from meta.release_inputs",
     )
@@ -145,82 +141,37 @@ def test_observed_data_is_refused_in_a_synthetic_warehouse(
     sample_run: PipelineRun, tmp_path: Path
 ) -> None:
     """The same exports without the generator's marker are observed data: they never join
-    the sample's release."""
+    the sample's release (the raw step, in process: refused before anything is loaded)."""
     warehouse = copy_warehouse(sample_run, tmp_path / "warehouse")
-    before = sha256(warehouse / "barometre.duckdb")
+    raw_before = raw_layer(warehouse)
     landing = copy_landing(SAMPLE_LANDING, tmp_path / "landing")
     (landing / "SYNTHETIC_SAMPLE.md").unlink()
 
-    run = run_pipeline(landing, warehouse, "--revise", "2023")
+    message = raw_step(landing, warehouse, "survey", 2023)
 
-    assert run.returncode == 1
-    assert f"the landing {landing} holds observed data" in run.output, run.output
-    assert "holds synthetic data" in run.output
-    assert "build this landing into another warehouse (--warehouse DIR)" in run.output
-    assert sha256(warehouse / "barometre.duckdb") == before
+    assert message is not None
+    assert f"the landing {landing} holds observed data" in message, message
+    assert "holds synthetic data" in message
+    assert "build this landing into another warehouse (--warehouse DIR)" in message
+    assert raw_layer(warehouse) == raw_before
 
 
 @pytest.mark.parametrize("kind", ["survey", "poll"])
 def test_removing_a_published_wave_needs_revise(
     kind: str, sample_run: PipelineRun, tmp_path: Path
 ) -> None:
+    """The raw step of `kind`, in process: refused before anything is loaded or removed."""
     warehouse = copy_warehouse(sample_run, tmp_path / "warehouse")
-    before = sha256(warehouse / "barometre.duckdb")
+    raw_before = raw_layer(warehouse)
     landing = copy_landing(SAMPLE_LANDING, tmp_path / "landing")
     shutil.rmtree(landing / kind / "2022")
 
-    run = run_pipeline(landing, warehouse)
+    message = raw_step(landing, warehouse, kind)
 
-    assert run.returncode == 1
-    assert f"{kind} wave(s) 2022 of the current release" in run.output, run.output
-    assert "removing a published wave is a revision; rerun with --revise 2022" in run.output
-    assert sha256(warehouse / "barometre.duckdb") == before
-
-
-def test_a_wave_removed_with_revise_leaves_raw_and_the_release(
-    sample_run: PipelineRun, tmp_path: Path
-) -> None:
-    warehouse = copy_warehouse(sample_run, tmp_path / "warehouse")
-    landing = copy_landing(SAMPLE_LANDING, tmp_path / "landing")
-    shutil.rmtree(landing / "survey" / "2022")
-    shutil.rmtree(landing / "poll" / "2022")
-
-    run = run_pipeline(landing, warehouse, "--revise", "2022")
-
-    assert run.returncode == 0, run.output
-    published = warehouse / "barometre.duckdb"
-    assert published_rows(published, "select waves, revised_waves from meta.release") == [
-        ([2023, 2024], [2022])
-    ]
-    for table in ("survey_results", "poll_results", "codebook", "respondents"):
-        waves = published_rows(published, f"select distinct wave from marts.{table} order by 1")
-        assert (2022,) not in waves, table
-    build = warehouse / "build" / "barometre_build.duckdb"
-    for table in ("survey_loads", "survey_cells", "poll_loads", "poll_values"):
-        assert published_rows(build, f"select count(*) from raw.{table} where wave = 2022") == [
-            (0,)
-        ], table
-
-
-def test_a_new_wave_is_published_without_revise(tmp_path: Path) -> None:
-    """The guard protects what is published, not what is to come: a wave added to the landing
-    leaves every earlier row of every mart as it was."""
-    landing = copy_landing(SAMPLE_LANDING, tmp_path / "landing")
-    later = tmp_path / "later"
-    later.mkdir()
-    for kind in ("survey", "poll"):
-        shutil.move(landing / kind / "2024", later / kind)
-    warehouse = tmp_path / "warehouse"
-    first = run_pipeline(landing, warehouse)
-    assert first.returncode == 0, first.output
-    for kind in ("survey", "poll"):
-        shutil.move(later / kind, landing / kind / "2024")
-
-    second = run_pipeline(landing, warehouse)
-
-    assert second.returncode == 0, second.output
-    assert "check failed" not in second.output
-    assert release_id_of(warehouse / "barometre.duckdb").startswith("2022-2023-2024_")
+    assert message is not None
+    assert f"{kind} wave(s) 2022 of the current release" in message, message
+    assert "removing a published wave is a revision; rerun with --revise 2022" in message
+    assert raw_layer(warehouse) == raw_before
 
 
 def test_every_published_mart_is_guarded(sample_run: PipelineRun, tmp_path: Path) -> None:

@@ -1,22 +1,30 @@
 """What a run writes goes under its warehouse: dbt's manifest, parse state, run folders and logs.
-The source tree is only read (it may be a read-only installation), and only the latest dbt run
-folders are kept."""
+The source tree is only read (a read-only installation runs too: tests/test_new_theme.py runs
+from one), only the latest dbt run folders are kept, and a warehouse may live in a folder whose
+path holds a quote."""
 
 from __future__ import annotations
 
 import json
-import shutil
-import stat
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from conftest import REPO_ROOT, SAMPLE_LANDING, run_pipeline, sha256
+import pytest
+from conftest import (
+    REPO_ROOT,
+    SAMPLE_LANDING,
+    PipelineRun,
+    copy_landing,
+    query_rows,
+    run_pipeline,
+)
 
 from barometre import config
+from barometre.quality.published_figures import compare_with_release
+from orchestration.dbt.manifest import guarded_marts
 from orchestration.dbt.runs import KEPT_DBT_RUNS, PARTIAL_PARSE, new_run_folder
 
-FileState = tuple[int, int, str] | None
 # dbt's log events: a command starts, parses the whole project, finds nothing to parse again
 DBT_STARTED, PARSE_SKIPPED = "A001", "I017"
 
@@ -41,21 +49,34 @@ def _untracked_and_ignored() -> dict[str, tuple[int, int]]:
     return files
 
 
-def test_runs_leave_nothing_in_the_source_tree(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def quoted_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[PipelineRun, PipelineRun, list]:
+    """Two runs on a new warehouse, the source tree's files listed before and after them; the
+    landing and the warehouse in a folder whose path holds a quote (paths go into SQL as quoted
+    literals: attach, copy, read_parquet, dbt's sources)."""
     before = _untracked_and_ignored()
-    warehouse = tmp_path / "warehouse"
+    folder = tmp_path_factory.mktemp("runs") / "l'Observatoire's data"
+    landing = copy_landing(SAMPLE_LANDING, folder / "landing")
 
-    first = run_pipeline(SAMPLE_LANDING, warehouse)
+    first = run_pipeline(landing, folder / "warehouse")
     # another option makes the second run build again, from what the first left
-    second = run_pipeline(SAMPLE_LANDING, warehouse, "--keep", "4")
+    second = run_pipeline(landing, folder / "warehouse", "--keep", "4")
+
+    after = _untracked_and_ignored()
+    added_or_rewritten = sorted(path for path in after if after[path] != before.get(path))
+    return first, second, added_or_rewritten
+
+
+def test_runs_leave_nothing_in_the_source_tree(
+    quoted_runs: tuple[PipelineRun, PipelineRun, list],
+) -> None:
+    first, second, added_or_rewritten = quoted_runs
 
     assert first.returncode == 0, first.output
     assert second.returncode == 0, second.output
     assert "Dagster and dbt not started" not in second.output
-    after = _untracked_and_ignored()
-    added_or_rewritten = sorted(path for path in after if after[path] != before.get(path))
     assert not added_or_rewritten, f"{len(added_or_rewritten)} files: {added_or_rewritten[:5]}"
-    layout = config.WarehouseLayout(warehouse)
+    layout = config.WarehouseLayout(second.warehouse)
     assert (layout.dbt_dir / PARTIAL_PARSE).is_file()
     runs = sorted(layout.dbt_runs_dir.iterdir())
     assert len(runs) == 2 and all((run / "run_results.json").is_file() for run in runs)
@@ -66,55 +87,23 @@ def test_runs_leave_nothing_in_the_source_tree(tmp_path: Path) -> None:
     assert codes.count(PARSE_SKIPPED) == codes.count(DBT_STARTED) - 1 >= 2
 
 
+def test_folders_whose_path_holds_a_quote_are_published(
+    quoted_runs: tuple[PipelineRun, PipelineRun, list],
+) -> None:
+    first, _, _ = quoted_runs
+    assert first.returncode == 0, first.output
+    assert "'" in str(first.warehouse)
+    assert query_rows(first.published_db, "select count(*) from marts.respondents")[0][0] > 0
+    assert (first.warehouse / "current" / "parquet" / "survey_results.parquet").is_file()
+    # the published-figures guard attaches the build and the current release by their paths
+    changes = compare_with_release(config.WarehouseLayout(first.warehouse), guarded_marts(), ())
+    assert changes and not any(changes.values())
+
+
 def _dbt_log_events(logs: Path) -> list[dict]:
     """dbt's log lines (JSON): dbt.log and the files it rolled over to."""
     lines = [line for path in logs.glob("dbt.log*") for line in path.read_text().splitlines()]
     return [json.loads(line) for line in lines]
-
-
-def _tree_state(root: Path) -> dict[str, FileState]:
-    """Every file (size, modification time, SHA-256) and folder (None) under root."""
-    return {
-        str(path.relative_to(root)): None
-        if path.is_dir()
-        else (path.stat().st_size, path.stat().st_mtime_ns, sha256(path))
-        for path in root.rglob("*")
-    }
-
-
-def _copy_tracked_files(target: Path) -> Path:
-    tracked = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
-    ).stdout
-    for name in filter(None, tracked.split("\0")):
-        (target / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(REPO_ROOT / name, target / name)
-    return target
-
-
-def _set_writable(root: Path, writable: bool) -> None:
-    """Take away (or give back) write permission on a tree: a real read-only installation for
-    a user other than root; as root, the before/after comparison is what proves it."""
-    for path in [root, *root.rglob("*")]:
-        mode = path.stat().st_mode
-        write = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
-        path.chmod(mode | stat.S_IWUSR if writable else mode & ~write)
-
-
-def test_the_pipeline_runs_from_a_read_only_project(tmp_path: Path) -> None:
-    project = _copy_tracked_files(tmp_path / "project")
-    before = _tree_state(project)
-    _set_writable(project, False)
-    try:
-        run = run_pipeline(None, tmp_path / "warehouse", project=project)
-    finally:
-        _set_writable(project, True)
-
-    assert run.returncode == 0, run.output
-    # the copy's code ran: the default landing is its own bundled sample
-    assert f"landing: {project / 'sample_landing'}" in run.output
-    assert "done" in run.output and run.published_db.is_file()
-    assert _tree_state(project) == before
 
 
 def test_a_warehouse_keeps_only_its_latest_dbt_run_folders(tmp_path: Path) -> None:
