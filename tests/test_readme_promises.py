@@ -1,5 +1,6 @@
 """README promises that need no pipeline run: `barometre sample` writes the bundled sample, the
-landing sensor reacts to the poll folder, the schedule ticks daily at 06:00 from June to August."""
+landing sensor reacts to the poll folder, the schedule ticks daily at 06:00 from June to August,
+the no-op check sees a change of the project."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
-from conftest import SAMPLE_LANDING, copy_landing, run_cli
+from conftest import REPO_ROOT, SAMPLE_LANDING, copy_landing, copy_project, run_cli
 from dagster._utils.schedules import cron_string_iterator  # what the schedule daemon uses
 from test_automation import evaluate
 
+from barometre.project import PROJECT_INPUTS, tree_digest
 from orchestration.automation import fieldwork_daily_refresh
 
 
@@ -66,3 +68,28 @@ def test_the_schedule_ticks_daily_at_six_from_june_to_august() -> None:
     assert year[-2].strftime("%Y-%m-%d %H:%M") == "2026-08-31 06:00"
     assert year[-1].strftime("%Y-%m-%d %H:%M") == "2027-06-01 06:00"
     assert len({tick.date() for tick in year}) == len(year), "once a day"
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        "barometre/text.py",
+        "orchestration/gate.py",
+        "dbt_project/models/marts/survey_results.sql",
+        "dbt_project/macros/ci95_quantiles.sql",
+        "seeds/survey_groups.csv",
+        "expectations/survey_results.json",
+    ],
+)
+def test_the_no_op_check_sees_a_change_of_code_dbt_seeds_or_expectations(
+    changed: str, tmp_path: Path
+) -> None:
+    """The project digest a run's no-op check compares (with the landing and the options)."""
+    project = copy_project(tmp_path / "project")
+    roots = [project / path.relative_to(REPO_ROOT) for path in PROJECT_INPUTS]
+    before = tree_digest(roots, project)
+
+    with open(project / changed, "a", encoding="utf-8") as handle:
+        handle.write("\n")
+
+    assert tree_digest(roots, project) != before
