@@ -99,9 +99,8 @@ def test_example_7_gives_the_published_2023_strata(real_2023_run: PipelineRun) -
         for group, n in PUBLISHED_2023_GROUP_SIZES.items()
         if group not in ("Total", "Total hors communes < 3500 habitants", "Une commune")
     }
-    assert sum(n for category, _, n in rows if category == "Une commune") == (
-        PUBLISHED_2023_GROUP_SIZES["Une commune"]
-    )
+    communes = sum(n for category, _, n in rows if category == "Une commune")
+    assert communes == PUBLISHED_2023_GROUP_SIZES["Une commune"]
 
 
 def test_example_14_gives_the_readme_interval_and_effective_base(
