@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import csv
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 
 import duckdb
 import pytest
 from conftest import (
     REPO_ROOT,
+    SAMPLE_LANDING,
     SHARED,
     PipelineRun,
+    column_of,
     normalise,
+    read_export,
     require_real_data,
 )
 
@@ -56,6 +59,7 @@ SKIPPED_2022 = {
     ("G09Q00004", "listed twice", 57): 1,
     ("G09Q00004", "listed twice", 0): 1,
 }
+CODES_2022 = "select question_id, question_code from marts.codebook where wave = 2022"
 SURVEY_GROUPS = "select distinct group_label from marts.survey_results where wave = ?"
 
 
@@ -310,3 +314,36 @@ def test_a_category_without_respondents_is_left_out_and_the_totals_stay(
         assert groups == present | always, wave
     assert "Une métropole" not in {g for (g,) in query(sample_run, SURVEY_GROUPS, 2022)}
     assert "Un EPCI" not in {g for (g,) in query(sample_run, SURVEY_GROUPS, 2023)}
+
+
+def test_2022_incomplete_and_duplicate_responses_are_dropped(sample_run: PipelineRun) -> None:
+    """The README's rules, recomputed on the 2022 export: incomplete = the completeness
+    question (seeds/survey_waves.csv) blank; duplicates = complete responses whose typed names
+    are equal upper-cased, whitespace collapsed, the one with the fewest empty cells kept."""
+    export = SAMPLE_LANDING / "survey" / "2022" / "results-survey-sample.csv"
+    header, *rows = read_export(export)
+    with open(REPO_ROOT / "seeds" / "survey_waves.csv", encoding="utf-8") as handle:
+        completeness = next(w for w in csv.DictReader(handle) if w["wave"] == "2022")
+    codes = dict(query(sample_run, CODES_2022))
+    complete_at = column_of([header], codes[completeness["completeness_question_id"]] + ".")
+    name_at = column_of([header], codes["structure_name"] + ".")
+    expected, bodies = {}, defaultdict(list)
+    for row in rows:
+        if not row[complete_at]:
+            expected[int(row[0])] = ("incomplete", None)
+        else:
+            bodies[" ".join(row[name_at].upper().split())].append(row)
+    for body in bodies.values():
+        kept, *dropped = sorted(body, key=lambda r: (r.count(""), int(r[0])))
+        expected |= {int(row[0]): ("duplicate", int(kept[0])) for row in dropped}
+
+    excluded = query(
+        sample_run,
+        "select response_id, exclusion_reason, duplicate_of_response_id "
+        "from marts.excluded_responses where wave = 2022",
+    )
+
+    assert {response: (reason, of) for response, reason, of in excluded} == expected
+    assert (
+        sorted(reason for reason, _ in expected.values()) == ["duplicate"] * 2 + ["incomplete"] * 2
+    ), "the sample gives each rule work to do"
