@@ -114,3 +114,22 @@ def test_example_14_gives_the_readme_interval_and_effective_base(
     assert (weighted, round(low), round(high)) == (43, 26, 61)
     assert (base, effective, small) == (107, 22.5, True)
     assert {figures[4] for figures in rows.values()} == {22.5}
+
+
+def test_every_2023_weighted_row_has_the_readme_base_and_flag(real_2023_run: PipelineRun) -> None:
+    """ "How sure each figure is": `base_unweighted` 107 (the comparison base), `small_base`
+    when `n_effective` < 30, and `pct_weighted` the "Total pondéré" itself for one-answer
+    questions, not for multi-select shares of mentions."""
+    with duckdb.connect(str(real_2023_run.published_db), read_only=True) as connection:
+        rows = connection.execute(
+            "select question_type, pct_weighted, pct_total_pondere, base_unweighted, "
+            "n_effective, small_base from marts.survey_weighted_totals where wave = 2023"
+        ).fetchall()
+
+    assert len(rows) > 500
+    assert {base for *_, base, _, _ in rows} == {PUBLISHED_2023_COMPARISON_BASES[COMPARISON_BASE]}
+    assert all(small == (effective < 30) for *_, effective, small in rows)
+    one_answer = [(w, p) for kind, w, p, *_ in rows if kind != "multi_select"]
+    assert all(weighted == pytest.approx(pondere, abs=1e-9) for weighted, pondere in one_answer)
+    mentions = [(w, p) for kind, w, p, *_ in rows if kind == "multi_select"]
+    assert any(weighted != pytest.approx(pondere, abs=1) for weighted, pondere in mentions)
