@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import defaultdict
 from pathlib import Path
 
 import duckdb
+import pytest
 from conftest import REPO_ROOT, SAMPLE_LANDING, PipelineRun
 
 from barometre.synthetic.survey_calibrated import generate_wave
 
 SEEDS = REPO_ROOT / "seeds"
+TARGETS = sorted((REPO_ROOT / "barometre" / "synthetic" / "targets").glob("survey_*.csv"))
 FIGURES = SEEDS / "survey_report_figures.csv"
 THEMES = {
     "artificial_intelligence",
@@ -142,3 +145,38 @@ def test_the_2024_wave_is_the_generators_output_and_fictive(tmp_path: Path) -> N
     reference = read_csv_rows(SAMPLE_LANDING / "survey/2024/respondents_reference.csv")
     assert len(reference) == 289
     assert all(FICTIVE.search(row["structure_name"]) for row in reference)
+
+
+@pytest.mark.parametrize("targets", TARGETS, ids=lambda path: path.stem)
+def test_every_target_count_of_the_generator_is_built_exactly(
+    targets: Path, sample_run: PipelineRun
+) -> None:
+    """The generator's targets (question, item, answer, segment: n respondents) are counts of
+    marts.survey_results, to the respondent: a segment is a group; "rest" is the Total minus
+    the question's named segments; not_shown is the "Sans réponse" of a multi-select."""
+    rows = read_csv_rows(targets)
+    with duckdb.connect(str(sample_run.published_db), read_only=True) as connection:
+        built = {
+            tuple(cell): n
+            for *cell, n in connection.execute(
+                "select question_id, coalesce(item_code, ''), answer_code, group_label, n "
+                "from marts.survey_results where wave = ?",
+                [int(rows[0]["wave"])],
+            ).fetchall()
+        }
+    segments = defaultdict(set)
+    for row in rows:
+        segments[row["question_id"]].add(row["segment"])
+    wrong = []
+    for row in rows:
+        answer = "no_answer" if row["answer_code"] == "not_shown" else row["answer_code"]
+        cell = (row["question_id"], row["item_code"], answer)
+        if row["segment"] == "rest":
+            named = segments[row["question_id"]] - {"rest"}
+            n = built.get((*cell, "Total"), 0) - sum(built.get((*cell, s), 0) for s in named)
+        else:
+            n = built.get((*cell, row["segment"]))
+        if n != int(row["n"]):
+            wrong.append(f"{cell} {row['segment']}: built {n}, target {row['n']}")
+    assert len(rows) > 200
+    assert not wrong, f"{len(wrong)} of {len(rows)} targets missed:\n" + "\n".join(wrong[:20])

@@ -38,6 +38,12 @@ from barometre.synthetic.questionnaire import Survey
 TARGETS_DIR = Path(__file__).resolve().parent / "targets"
 REST = "rest"
 NOT_SHOWN = "not_shown"
+# Responses the cleaning rules drop, after a wave's retained ones, so that those rules run on
+# it (the targets count retained respondents only): how each is dropped, and the retained row
+# (its index) it copies.
+DROPPED_COPIES = {
+    "2022": (("incomplete", 11), ("duplicate", 42), ("incomplete", 150), ("duplicate", 230)),
+}
 # A population inside each commune stratum (its bounds in seeds/survey_groups.csv; the smallest
 # and the largest commune drawn are the generator's), for waves classified from a reference file.
 STRATUM_POPULATIONS = {
@@ -284,6 +290,24 @@ def _pick(
     return rng.sample(members, n)
 
 
+def _dropped_copies(survey: Survey, rows: list[list[str]], wave: str) -> list[list[str]]:
+    """Copies of retained rows that the Observatoire's rules drop (DROPPED_COPIES): incomplete,
+    its completeness question blank; a duplicate, its structure name typed in capitals with a
+    double space and one cell fewer (the original, fuller, is kept)."""
+    completeness = survey.span(survey.completeness_id)
+    name = survey.first_column["structure_name"]
+    copies = []
+    for kind, index in DROPPED_COPIES.get(wave, ()):
+        row = list(rows[index])
+        if kind == "incomplete":
+            row[completeness.start : completeness.stop] = [""] * len(completeness)
+        else:
+            row[name] = row[name].upper().replace(" ", "  ", 1)
+            row[max(i for i, cell in enumerate(row) if cell)] = ""
+        copies.append(row)
+    return copies
+
+
 def _row(survey: Survey, respondent: Respondent, rng: Random) -> list[str]:
     row: list[str] = []
     for question in survey.questions:
@@ -300,6 +324,7 @@ def generate_wave(landing_dir: Path, wave: str, seed: int) -> list[Path]:
     respondents = _make_respondents(rng, wave)
     CalibratedAnswers(rng, wave, survey, respondents).fill()
     rows = [_row(survey, respondent, rng) for respondent in respondents]
+    rows += _dropped_copies(survey, rows, wave)
     id_column = survey.first_column["response_id"]
     for offset, row in enumerate(rows):
         row[id_column] = str(survey_2023.FIRST_RESPONSE_ID + offset)
@@ -309,7 +334,7 @@ def generate_wave(landing_dir: Path, wave: str, seed: int) -> list[Path]:
         reference = [
             [row[id_column], r.structure.typed_name, r.structure.normalised_name, r.structure.siren,
              r.structure.cog, r.structure.population, r.structure.category]
-            for row, r in zip(rows, respondents, strict=True)
+            for row, r in zip(rows[: len(respondents)], respondents, strict=True)
         ]  # fmt: skip
         written.append(
             cells.write_csv(wave_dir / REFERENCE_FILE_NAME, REFERENCE_COLUMNS, reference)
