@@ -4,6 +4,7 @@ of them fails; emptied, it fails where rows are required."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -115,3 +116,28 @@ def test_an_empty_frame_fails_where_rows_are_required(
     result = validate_frame(suite, empty, load_suite_definition(suite), tmp_path)
 
     assert result.success is (suite not in ROWS_REQUIRED), result.describe()
+
+
+def test_a_failing_label_outside_the_codebook_is_shown_masked(
+    suite_frames: dict[str, pd.DataFrame], tmp_path: Path
+) -> None:
+    """A label the codebook does not know may be a respondent's own typing: the gate's report
+    (screen, log, validation pages and their JSON) shows it masked, the codebook's words whole."""
+    typed = "Écrire à jean.dupont@exemple.fr"
+    frame = suite_frames["survey_answer_labels"]
+    planted = frame.head(1).astype(object).copy()
+    planted["answer_label"], planted["in_codebook"] = typed, False
+    known_question = str(planted["question_id"].iloc[0])
+
+    result = validate_frame(
+        "survey_answer_labels",
+        pd.concat([frame, planted], ignore_index=True),
+        load_suite_definition("survey_answer_labels"),
+        tmp_path,
+    )
+
+    assert not result.success
+    said = result.describe() + json.dumps(result.report, default=str)
+    assert "jean.dupont" not in said and typed not in said, said
+    assert f"{typed[:2]}…{len(typed)} characters" in result.describe()
+    assert known_question in result.describe()

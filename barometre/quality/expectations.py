@@ -26,6 +26,7 @@ import pandas as pd
 
 from barometre.config import EXPECTATIONS_DIR
 from barometre.database import connect
+from barometre.quality.masking import shown, shown_within
 
 MAX_REPORTED_ROWS = 20
 
@@ -140,9 +141,17 @@ def validate_frame(
         row_count=len(frame),
         evaluated=len(result.results),
         failures=failures,
-        report=result.to_json_dict(),
+        report=_masked_details(result.to_json_dict()),
         reported=_reported_rows(frame, meta.get("report_rows"), id_columns),
     )
+
+
+def _masked_details(report: dict[str, Any]) -> dict[str, Any]:
+    """The suite's result as kept in validation/: each expectation's details (its failing
+    values and rows) masked as the screen shows them."""
+    for outcome in report.get("results", []):
+        outcome["result"] = shown_within(outcome.get("result") or {})
+    return report
 
 
 def _reported_rows(
@@ -171,10 +180,11 @@ def _failure(result: Any, id_columns: list[str]) -> ExpectationFailure:
 
 
 def _plain(row: Any, id_columns: list[str]) -> dict[str, Any]:
-    """A failing row with its identifying columns first."""
+    """A failing row with its identifying columns first, its text outside the codebook
+    masked (masking)."""
     row = row if isinstance(row, dict) else {"value": row}
     order = [c for c in id_columns if c in row] + [c for c in row if c not in id_columns]
-    return {key: _python_value(row[key]) for key in order}
+    return {key: shown(_python_value(row[key])) for key in order}
 
 
 def _python_value(value: Any) -> Any:
