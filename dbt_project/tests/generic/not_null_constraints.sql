@@ -1,0 +1,21 @@
+{#- The model's `not_null` constraints, checked after the build on engines that do not enforce
+    them: dbt-spark enforces constraints on Delta tables only, and the project writes Parquet.
+    On DuckDB the marts' contracts enforce them while building (dbt_project.yml): no test node. -#}
+{% test not_null_constraints(model) %}
+{{ config(enabled=target.type != 'duckdb') }}
+{%- set columns = [] -%}
+{%- if execute -%}
+    {%- set node = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
+        | selectattr('name', 'equalto', model.identifier) | first -%}
+    {%- for column in node.columns.values() -%}
+        {%- if column.constraints | selectattr('type', 'equalto', 'not_null') | list -%}
+            {%- do columns.append(column.name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+{%- endif %}
+
+select *
+from {{ model }}
+where {% for column in columns %}{{ ' or ' if not loop.first }}{{ column }} is null{% else %}false{% endfor %}
+
+{% endtest %}
