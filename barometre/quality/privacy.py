@@ -59,7 +59,7 @@ def scan_marts(database: Path, tables: Sequence[str]) -> dict[str, list[Finding]
     """Look for personal data in every text column of these marts; the personal values are
     gathered from the raw layer once for them all."""
     personal = _PERSONAL_VALUES.format(min_length=MIN_LENGTH)
-    findings: dict[str, list[Finding]] = {table: [] for table in tables}
+    findings: dict[str, list[Finding]] = {}
     with connect(database, read_only=True) as connection:
         connection.execute(f"create temp table personal_values as {personal}")
         for table in tables:
@@ -68,30 +68,42 @@ def scan_marts(database: Path, tables: Sequence[str]) -> dict[str, list[Finding]
                 "and table_name = ? and data_type = 'VARCHAR' order by column_index",
                 [table],
             ).fetchall()
-            for (column,) in columns:
-                findings[table] += _scan_column(connection, table, column)
+            findings[table] = _scan_table(connection, table, [column for (column,) in columns])
     return findings
 
 
-def _scan_column(connection: duckdb.DuckDBPyConnection, table: str, column: str) -> list[Finding]:
+def _scan_table(
+    connection: duckdb.DuckDBPyConnection, table: str, columns: list[str]
+) -> list[Finding]:
+    """One pass over the mart: each text column's distinct normalised values (unpivoted), joined
+    with the personal values, and searched for e-mail addresses, phone numbers and embedded
+    free text."""
+    if not columns:
+        return []
+    quoted = [f'"{column}"' for column in columns]
+    normalised = ", ".join(f"{normalise_whitespace_sql(q)} as {q}" for q in quoted)
     rows = connection.execute(
         f"""
         with published as (
-            select distinct {normalise_whitespace_sql(f'"{column}"')} as value
-            from marts."{table}" where "{column}" is not null
+            select distinct column_name, value from (
+                unpivot (select {normalised} from marts."{table}")
+                on {", ".join(quoted)} into name column_name value value
+            )
         )
         select
-            value,
+            column_name,
+            published.value,
             case
-                when value in (select value from personal_values) then 'value of a personal column'
-                when regexp_matches(value, '{EMAIL_PATTERN}') then 'e-mail address'
-                when regexp_matches(value, '{PHONE_PATTERN}') then 'phone number'
+                when exact.value is not null then 'value of a personal column'
+                when regexp_matches(published.value, '{EMAIL_PATTERN}') then 'e-mail address'
+                when regexp_matches(published.value, '{PHONE_PATTERN}') then 'phone number'
                 else 'contains the text of a personal column'
             end as reason
         from published
-        where value in (select value from personal_values)
-            or regexp_matches(value, '{EMAIL_PATTERN}')
-            or regexp_matches(value, '{PHONE_PATTERN}')
+        left join personal_values as exact on published.value = exact.value
+        where exact.value is not null
+            or regexp_matches(published.value, '{EMAIL_PATTERN}')
+            or regexp_matches(published.value, '{PHONE_PATTERN}')
             or exists (
                 select 1 from personal_values as p
                 where length(p.value) >= {MIN_EMBEDDED_LENGTH}
@@ -102,9 +114,11 @@ def _scan_column(connection: duckdb.DuckDBPyConnection, table: str, column: str)
                         where question_text is not null
                     )
             )
-        """
+        order by list_position(?, column_name), published.value
+        """,
+        [columns],
     ).fetchall()
-    return [Finding(table, column, _mask(value), reason) for value, reason in rows]
+    return [Finding(table, column, _mask(value), reason) for column, value, reason in rows]
 
 
 def _mask(value: str) -> str:
