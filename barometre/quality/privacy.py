@@ -89,7 +89,27 @@ def _scan_table(
     )
     rows = connection.execute(
         f"""
-        with published as ({distinct_values})
+        with published as ({distinct_values}),
+        -- a long personal value found inside a published one: a hash join on each 12-character
+        -- window of the published value against the personal value's first 12 characters,
+        -- then the full containment (a join of every pair would be billions at 100x)
+        long_personal as (
+            select value, left(value, {MIN_EMBEDDED_LENGTH}) as head from personal_values
+            where length(value) >= {MIN_EMBEDDED_LENGTH}
+        ),
+        windows as (
+            select value, substr(value, start, {MIN_EMBEDDED_LENGTH}) as head
+            from (
+                select distinct value,
+                    unnest(range(1, length(value) - {MIN_EMBEDDED_LENGTH - 2})) as start
+                from published where length(value) > {MIN_EMBEDDED_LENGTH}
+            )
+        ),
+        embedding as (
+            select distinct windows.value from windows
+            inner join long_personal as p on windows.head = p.head
+            where contains(windows.value, p.value) and windows.value <> p.value
+        )
         select
             column_name,
             published.value,
@@ -104,15 +124,12 @@ def _scan_table(
         where exact.value is not null
             or regexp_matches(published.value, '{EMAIL_PATTERN}')
             or regexp_matches(published.value, '{PHONE_PATTERN}')
-            or exists (
-                select 1 from personal_values as p
-                where length(p.value) >= {MIN_EMBEDDED_LENGTH}
-                    and contains(published.value, p.value)
-                    and published.value <> p.value
-                    and published.value not in (
-                        select question_text from codebook.question_crosswalk
-                        where question_text is not null
-                    )
+            or (
+                published.value in (select value from embedding)
+                and published.value not in (
+                    select question_text from codebook.question_crosswalk
+                    where question_text is not null
+                )
             )
         order by list_position(?, column_name), published.value
         """,
