@@ -5,8 +5,9 @@
 For each scale factor: a landing folder `factor` times the bundled sample (benchmarks.scale),
 a copy of the project whose size seeds match it, then, each in its own measured process tree:
 `barometre run` on an empty warehouse (full refresh), `barometre run` again (no-op refresh)
-and the baseline SQL script. Stage times come from the run's Dagster event log
-(`barometre run --timings`); peak memory is sampled over the whole process tree (dbt included).
+and the baseline SQL script (with the pipeline's DuckDB memory cap, and without). Stage times
+come from the run's Dagster event log (`barometre run --timings`); peak memory is sampled over
+the whole process tree (dbt included).
 Prints a table and writes the figures as JSON.
 """
 
@@ -24,7 +25,7 @@ from typing import Any
 import duckdb
 
 from barometre import config
-from barometre.database import sql_string
+from barometre.database import MEMORY_LIMIT, sql_string
 from benchmarks.baseline import baseline_script, latest_build_manifest, prepare_database
 from benchmarks.measure import Measurement, run_measured
 from benchmarks.scale import copy_project, scale_landing, write_sample
@@ -95,7 +96,11 @@ def _refresh(project: Path, landing: Path, warehouse: Path, name: str) -> dict[s
     return {"stages": stage_figures(measurement, steps), "steps_run": len(steps)}
 
 
-def _baseline(project: Path, landing: Path, warehouse: Path, out_dir: Path) -> dict[str, Any]:
+def _baseline(
+    project: Path, landing: Path, warehouse: Path, out_dir: Path, memory_limit: str | None
+) -> dict[str, Any]:
+    """The baseline script, with DuckDB's memory capped as the pipeline's connections are
+    (memory_limit), or not (None: DuckDB takes up to 80% of the machine's memory)."""
     layout = config.WarehouseLayout(warehouse)
     database = prepare_database(layout.build_db, out_dir)
     script = out_dir / "baseline.sql"
@@ -103,10 +108,14 @@ def _baseline(project: Path, landing: Path, warehouse: Path, out_dir: Path) -> d
         baseline_script(landing, latest_build_manifest(layout.dbt_runs_dir)),
         encoding="utf-8",
     )
-    runner = "import duckdb, sys; duckdb.connect(sys.argv[1]).execute(open(sys.argv[2]).read())"
-    command = [sys.executable, "-c", runner, str(database), str(script)]
+    runner = (
+        "import duckdb, sys; settings = {'memory_limit': sys.argv[3]} if sys.argv[3] else {}; "
+        "duckdb.connect(sys.argv[1], config=settings).execute(open(sys.argv[2]).read())"
+    )
+    command = [sys.executable, "-c", runner, str(database), str(script), memory_limit or ""]
     measurement = _checked(run_measured(command, out_dir, _environment(project)), "baseline")
     return {
+        "memory_limit": memory_limit,
         "wall_s": round(measurement.wall_s, 2),
         "cpu_s": round(measurement.total_cpu_s, 2),
         "peak_mib": round(measurement.peak_rss() / MIB),
@@ -162,7 +171,9 @@ def benchmark_scale(factor: int, sample: Path, work: Path) -> dict[str, Any]:
     )
     full = _refresh(project, landing, warehouse, "full_refresh")
     no_op = _refresh(project, landing, warehouse, "no_op_refresh")
-    baseline = _baseline(project, landing, warehouse, folder / "baseline")
+    # the fair comparison: the pipeline's memory cap; uncapped as well, for what it costs
+    baseline = _baseline(project, landing, warehouse, folder / "baseline", MEMORY_LIMIT)
+    uncapped = _baseline(project, landing, warehouse, folder / "baseline_uncapped", None)
     total = full["stages"]["total"]["wall_s"]
     return {
         "scale": factor,
@@ -171,6 +182,7 @@ def benchmark_scale(factor: int, sample: Path, work: Path) -> dict[str, Any]:
         "full_refresh": full,
         "no_op_refresh": no_op,
         "baseline": baseline,
+        "baseline_uncapped": uncapped,
         "ratio_pipeline_to_baseline": round(total / baseline["wall_s"], 1),
         "ratio_pipeline_to_baseline_cpu": round(
             full["stages"]["total"]["cpu_s"] / baseline["cpu_s"], 1
@@ -190,9 +202,12 @@ def format_table(results: list[dict[str, Any]]) -> str:
         for label, key in (("full", "full_refresh"), ("no-op", "no_op_refresh")):
             cells = [_cell(result[key]["stages"][column]) for column in columns]
             lines.append(f"{result['scale']:>5} {label:<8} " + " ".join(cells))
+        uncapped = result["baseline_uncapped"]
+        lines.append(f"{result['scale']:>5} {'uncapped':<8} {_cell(uncapped)}  bare DuckDB, no cap")
         baseline = result["baseline"]
         lines.append(
-            f"{result['scale']:>5} {'baseline':<8} {_cell(baseline)}  pipeline / baseline: "
+            f"{result['scale']:>5} {'baseline':<8} {_cell(baseline)}  bare DuckDB capped at "
+            f"{baseline['memory_limit']}; pipeline / baseline: "
             f"{result['ratio_pipeline_to_baseline']}x wall, "
             f"{result['ratio_pipeline_to_baseline_cpu']}x CPU; dbt build / baseline "
             f"{result['ratio_dbt_build_to_baseline']}x wall "

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from barometre import config
+from barometre.database import MEMORY_LIMIT
 from benchmarks.run import STAGES
 
 pytestmark = pytest.mark.bench
@@ -49,5 +50,7 @@ def test_the_benchmark_reports_every_stage_at_scale_2(tmp_path: Path) -> None:
     assert no_op["steps_run"] == 0  # nothing changed: no Dagster step ran
     assert no_op["stages"]["total"]["wall_s"] > 0
     assert result["baseline"]["same_marts_as_pipeline"] is True
+    assert result["baseline"]["memory_limit"] == MEMORY_LIMIT
+    assert result["baseline_uncapped"]["same_marts_as_pipeline"] is True
     assert result["ratio_pipeline_to_baseline"] > 0
     assert not list(config.REPO_ROOT.glob("scale_*")), "generated folders stay out of the repo"

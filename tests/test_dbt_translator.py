@@ -64,7 +64,9 @@ def test_a_dbt_test_check_is_described_by_its_test_and_column() -> None:
     from orchestration.definitions import defs
 
     graph = defs.resolve_asset_graph()
-    key = next(key for key in graph.asset_check_keys if key.name == "not_null_survey_results_wave")
+    key = next(
+        key for key in graph.asset_check_keys if key.name == "not_null_int_group_populations_wave"
+    )
     assert graph.get_check_spec(key).description == "dbt test `not_null` on column `wave`"
 
 

@@ -216,3 +216,34 @@ def test_a_full_disk_names_the_cause_and_the_wave_and_keeps_the_loaded_waves(
     export = read_csv_table(first.export)
     kept_cells = len(export.records) * len(export.header)
     assert waves == [(first.wave, kept_cells)], "the loaded wave is kept whole"
+
+
+def test_quoted_cells_are_kept_as_written(tmp_path: Path) -> None:
+    """Quotes, commas, line breaks and spaces inside quoted cells, and empty cells quoted or
+    not, as the file has them (DuckDB's CSV reader loads the export)."""
+    records = '5,"Oui, ""sûr""\r\nligne 2"," "\n6,"",\n'
+    files = wave_files(tmp_path, EXPORT.splitlines(True)[0] + records)
+    with duckdb.connect(str(tmp_path / "build.duckdb")) as connection:
+        load_survey_wave(connection, files, OBSERVED)
+        cells = raw_state(connection)["survey_cells"]
+    assert cells == [
+        (2023, 1, 1, "5"),
+        (2023, 1, 2, 'Oui, "sûr"\r\nligne 2'),
+        (2023, 1, 3, " "),
+        (2023, 2, 1, "6"),
+        (2023, 2, 2, ""),
+        (2023, 2, 3, ""),
+    ]
+
+
+def test_a_last_record_whose_quote_never_closes_is_refused_naming_its_line(
+    tmp_path: Path,
+) -> None:
+    """DuckDB's reader drops such a record without an error: the load must not."""
+    files = wave_files(tmp_path, EXPORT + '7,"Oui,N/A\n')
+    with (
+        duckdb.connect(str(tmp_path / "build.duckdb")) as connection,
+        pytest.raises(LandingError) as error,
+    ):
+        load_survey_wave(connection, files, OBSERVED)
+    assert str(error.value).startswith(f"{files.export}, line 4: malformed CSV record")

@@ -13,9 +13,11 @@ from itertools import islice
 import duckdb
 import pandas as pd
 
-from barometre.database import transaction
+from barometre.database import sql_string, transaction
 from barometre.ingest.landing import (
+    MAX_RESPONSE_ID,
     REFERENCE_COLUMNS,
+    CsvStream,
     SurveyWaveFiles,
     file_sha256,
     read_reference_table,
@@ -24,6 +26,10 @@ from barometre.ingest.landing import (
 
 RAW_TABLES = ("survey_loads", "survey_headers", "survey_cells", "respondents_reference")
 _CELLS_CHUNK_RECORDS = 2000
+# the export's records as DuckDB parsed them, for the wave being loaded
+_PARSED = "parsed_export_records"
+# a record longer than this is read by the Python reader instead (DuckDB's default is 2 MB)
+_MAX_RECORD_BYTES = 1 << 26
 
 _RAW_DDL = f"""
 create schema if not exists raw;
@@ -107,18 +113,16 @@ def load_survey_wave(
         }
     )
     reference_rows = _reference_frame(files.wave, reference.records if reference else [])
+    width = len(export.header)
+    parsed = _parse_records_in_sql(connection, export)
 
     with transaction(connection, f"{files.export}: loading survey wave {files.wave}"):
         for table in RAW_TABLES:
             connection.execute(f"delete from raw.{table} where wave = ?", [files.wave])
-        width = len(export.header)
-        row_count = 0
-        # a chunk of records at a time: the export's every cell at once would need gigabytes
-        while chunk := list(islice(export.records, _CELLS_CHUNK_RECORDS)):
-            _insert(
-                connection, "survey_cells", _cells_frame(files.wave, width, chunk, row_count + 1)
-            )
-            row_count += len(chunk)
+        if parsed:
+            row_count = _insert_parsed_cells(connection, files.wave, width)
+        else:
+            row_count = _insert_cells(connection, files.wave, width, export)
         _insert(connection, "survey_headers", headers)
         _insert(connection, "respondents_reference", reference_rows)
         connection.execute(
@@ -138,7 +142,69 @@ def load_survey_wave(
                 origin,
             ],
         )
+    connection.execute(f"drop table if exists {_PARSED}")
     return WaveLoad(files.wave, "loaded", row_count, width)
+
+
+def _parse_records_in_sql(connection: duckdb.DuckDBPyConnection, export: CsvStream) -> bool:
+    """Parse the export's records with DuckDB's CSV reader (strict, every column as text) into
+    a temporary table, numbered in file order, and check their response ids. False when
+    anything is wrong: the records are then read by the Python reader, which names the line
+    and what was expected (DuckDB counts lines otherwise, and drops a last record whose quote
+    is never closed: hence the count of quotes, odd in such a file)."""
+    if _count_quotes(export) % 2:
+        return False
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, len(export.header) + 1))
+    try:
+        connection.execute(
+            f"""create or replace temp table {_PARSED} as
+            select row_number() over () as source_row, *
+            from read_csv({sql_string(export.path)}, header = true, columns = {{{columns}}},
+                delim = ',', quote = '"', escape = '"', strict_mode = true,
+                allow_quoted_nulls = false, auto_detect = false, parallel = false,
+                max_line_size = {_MAX_RECORD_BYTES})"""
+        )
+    except duckdb.Error:
+        return False
+    # as the Python reader's checks: at least one record, ids whole numbers, none repeated
+    ids_ok = connection.execute(
+        f"""select coalesce(count(*) > 0
+            and bool_and(regexp_full_match(trim(coalesce(c1, '')), '[0-9]{{1,10}}'))
+            and max(try_cast(trim(c1) as bigint)) <= ?
+            and count(distinct try_cast(trim(c1) as bigint)) = count(*), false)
+        from {_PARSED}""",
+        [MAX_RESPONSE_ID],
+    ).fetchall()
+    return bool(ids_ok[0][0])
+
+
+def _count_quotes(export: CsvStream) -> int:
+    with open(export.path, "rb") as handle:
+        return sum(block.count(b'"') for block in iter(lambda: handle.read(1 << 20), b""))
+
+
+def _insert_parsed_cells(connection: duckdb.DuckDBPyConnection, wave: int, width: int) -> int:
+    """Unpivot the parsed records into raw.survey_cells; an empty cell is '' as in the file."""
+    cells = ", ".join(f"coalesce(c{i}, '')" for i in range(1, width + 1))
+    connection.execute(
+        f"""insert into raw.survey_cells
+        select ?, source_row, unnest(range(1, {width + 1})), unnest([{cells}])
+        from {_PARSED}""",
+        [wave],
+    )
+    return connection.execute(f"select count(*) from {_PARSED}").fetchall()[0][0]
+
+
+def _insert_cells(
+    connection: duckdb.DuckDBPyConnection, wave: int, width: int, export: CsvStream
+) -> int:
+    """Read the records in Python (raising the error that names a malformed one) and insert
+    them a chunk at a time: the export's every cell at once would need gigabytes."""
+    row_count = 0
+    while chunk := list(islice(export.records, _CELLS_CHUNK_RECORDS)):
+        _insert(connection, "survey_cells", _cells_frame(wave, width, chunk, row_count + 1))
+        row_count += len(chunk)
+    return row_count
 
 
 def remove_survey_waves(connection: duckdb.DuckDBPyConnection, waves: list[int]) -> None:

@@ -168,10 +168,13 @@ def _write_release(
     connection.execute(f"attach {sql_string(database)} as release (storage_version 'v1.0.0')")
     connection.execute(f"create schema release.{PUBLISHED_SCHEMA}")
     for table in tables:
-        # every published row says which release it belongs to
+        # every published row says which release it belongs to. Copied in the build's order,
+        # unsorted: no reader relies on a row order (SQL orders its results, the content
+        # fingerprint and the published-figures guard are order-independent, the workbooks
+        # sort their rows); sorting every mart sorted millions of rows at 100x for nothing.
         connection.execute(
             f"create table release.{PUBLISHED_SCHEMA}.{table} as "
-            f"select *, ? as release_id from build.{PUBLISHED_SCHEMA}.{table} order by all",
+            f"select *, ? as release_id from build.{PUBLISHED_SCHEMA}.{table}",
             [release.release_id],
         )
         _comment(connection, table, descriptions.get(table))
