@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from barometre.quality.privacy import scan_marts
 from barometre.text import normalise_whitespace, normalise_whitespace_sql
@@ -106,11 +105,7 @@ def test_python_and_dbt_normalise_whitespace_alike() -> None:
     assert [normalise_whitespace(text) for text in texts] == in_sql
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the scan compares case-sensitively: a personal value re-cased passes"
-)
 def test_a_personal_value_published_in_another_case_is_found(tmp_path: Path) -> None:
-    """The tests' own scan (conftest.personal_data_in) ignores case; the gate's does not yet."""
     for number, variant in enumerate(["CHARGÉE DE MISSION", "mairie de villefictive"]):
         database = build_database(tmp_path / f"build{number}.duckdb", ["Oui", variant])
 

@@ -3,9 +3,10 @@
 Every text column of every mart is compared with the values of the raw layer's personal,
 free-text and upload columns (and the structure names of the reference files), as dbt lists
 them whitespace-normalised (staging.stg_limesurvey__personal_values), and searched for e-mail
-addresses and phone numbers. The questionnaire's own wording (codebook) is not
-respondent text and is left out, as are values shorter than four characters (a yes, a digit).
-Findings are reported masked, so the logs do not leak what the scan protects.
+addresses and phone numbers, case-blind (a name typed in capitals is the same name). The
+questionnaire's own wording (codebook) is not respondent text and is left out, as are values
+shorter than four characters (a yes, a digit). Findings are reported masked, so the logs do not
+leak what the scan protects.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from barometre.database import connect
+from barometre.quality.masking import mask
 from barometre.text import normalise_whitespace_sql
 
 EMAIL_PATTERN = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.]+"
@@ -32,12 +34,13 @@ with vocabulary as (
     union select item_label from codebook.survey_question_items
     union select answer_label from codebook.answer_crosswalk
 )
-select distinct value from staging.stg_limesurvey__personal_values as personal
+select distinct lower(value) as value
+from staging.stg_limesurvey__personal_values as personal
 where length(value) >= {min_length} and value <> 'N/A'
     -- words of the questionnaire itself, typed back by a respondent ("prestataire
     -- informatique" for "Un prestataire informatique"), reveal nothing of them
     and not exists (
-        select 1 from vocabulary where contains(vocabulary.value, personal.value)
+        select 1 from vocabulary where contains(lower(vocabulary.value), lower(personal.value))
     )
 """
 
@@ -80,11 +83,14 @@ def _scan_table(
     if not columns:
         return []
     # each column's distinct values first: normalising them is then a few thousand regexp
-    # calls, not one per published row (responses holds millions at 100x)
+    # calls, not one per published row (responses holds millions at 100x); `key` is the value
+    # lower-cased, as the personal values are
     distinct_values = " union all ".join(
-        f"""select distinct ? as column_name, {normalise_whitespace_sql("value")} as value
-        from (select distinct "{column}" as value from marts."{table}") as column_values
-        where value is not null"""
+        f"""select column_name, value, lower(value) as key from (
+            select distinct ? as column_name, {normalise_whitespace_sql("value")} as value
+            from (select distinct "{column}" as value from marts."{table}") as column_values
+            where value is not null
+        ) as normalised"""
         for column in columns
     )
     rows = connection.execute(
@@ -98,17 +104,17 @@ def _scan_table(
             where length(value) >= {MIN_EMBEDDED_LENGTH}
         ),
         windows as (
-            select value, substr(value, start, {MIN_EMBEDDED_LENGTH}) as head
+            select key, substr(key, start, {MIN_EMBEDDED_LENGTH}) as head
             from (
-                select distinct value,
-                    unnest(range(1, length(value) - {MIN_EMBEDDED_LENGTH - 2})) as start
-                from published where length(value) > {MIN_EMBEDDED_LENGTH}
+                select distinct key,
+                    unnest(range(1, length(key) - {MIN_EMBEDDED_LENGTH - 2})) as start
+                from published where length(key) > {MIN_EMBEDDED_LENGTH}
             )
         ),
         embedding as (
-            select distinct windows.value from windows
+            select distinct windows.key from windows
             inner join long_personal as p on windows.head = p.head
-            where contains(windows.value, p.value) and windows.value <> p.value
+            where contains(windows.key, p.value) and windows.key <> p.value
         )
         select
             column_name,
@@ -120,12 +126,12 @@ def _scan_table(
                 else 'contains the text of a personal column'
             end as reason
         from published
-        left join personal_values as exact on published.value = exact.value
+        left join personal_values as exact on published.key = exact.value
         where exact.value is not null
             or regexp_matches(published.value, '{EMAIL_PATTERN}')
             or regexp_matches(published.value, '{PHONE_PATTERN}')
             or (
-                published.value in (select value from embedding)
+                published.key in (select key from embedding)
                 and published.value not in (
                     select question_text from codebook.question_crosswalk
                     where question_text is not null
@@ -135,8 +141,4 @@ def _scan_table(
         """,
         [*columns, columns],
     ).fetchall()
-    return [Finding(table, column, _mask(value), reason) for column, value, reason in rows]
-
-
-def _mask(value: str) -> str:
-    return f"{value[:2]}…{len(value)} characters"
+    return [Finding(table, column, mask(value), reason) for column, value, reason in rows]
