@@ -22,15 +22,6 @@ def read_seed(name: str, seeds_dir: Path = SEEDS_DIR) -> list[Row]:
         return list(csv.DictReader(handle))
 
 
-def seed_cells(seeds_dir: Path = SEEDS_DIR) -> set[str]:
-    """Every cell of every seed, headers included: the questionnaire's and the project's words."""
-    cells: set[str] = set()
-    for seed in seeds_dir.glob("*.csv"):
-        with open(seed, encoding="utf-8", newline="") as handle:
-            cells.update(cell for row in csv.reader(handle) for cell in row)
-    return cells
-
-
 def wave_rows(name: str, wave: int | str, seeds_dir: Path = SEEDS_DIR) -> list[Row]:
     """The rows of a per-wave seed (question_crosswalk, answer_crosswalk, ...) for one wave."""
     return [row for row in read_seed(name, seeds_dir) if row["wave"] == str(wave)]

@@ -65,6 +65,13 @@ class PipelineRun:
     def build_db(self) -> Path:
         return self.warehouse / "build" / "barometre_build.duckdb"
 
+    @property
+    def log(self) -> Path:
+        """The run's whole log (dbt's output included), as its last lines name it."""
+        found = re.search(r"(\S+/logs/[0-9a-f-]{36}\.log)$", self.output, re.M)
+        assert found, f"the run names no log: {self.output}"
+        return Path(found.group(1))
+
 
 def run_pipeline(
     landing: Path | None, warehouse: Path, *options: str, project: Path = REPO_ROOT

@@ -14,6 +14,7 @@ import pytest
 from conftest import REPO_ROOT, PipelineRun
 
 from barometre.quality.expectations import load_suite_definition, suite_names, validate_frame
+from barometre.quality.masking import Masker
 
 SUITES = suite_names()
 # Suites whose rows exist whatever the landing holds: every landing has a survey wave, and every
@@ -118,26 +119,31 @@ def test_an_empty_frame_fails_where_rows_are_required(
     assert result.success is (suite not in ROWS_REQUIRED), result.describe()
 
 
-def test_a_failing_label_outside_the_codebook_is_shown_masked(
+def test_a_failing_row_shows_labels_whole_and_personal_values_masked(
     suite_frames: dict[str, pd.DataFrame], tmp_path: Path
 ) -> None:
-    """A label the codebook does not know may be a respondent's own typing: the gate's report
-    (screen, log, validation pages and their JSON) shows it masked, the codebook's words whole."""
+    """The gate's report (screen, log, validation pages and their JSON) shows a label the
+    codebook lacks, for the engineer to add it, but masks a value of the raw layer's personal
+    columns (case-blind) and anything shaped like an e-mail address."""
+    unknown = "Oui, mais seulement en partie"
+    personal = "Chargée de mission données"
     typed = "Écrire à jean.dupont@exemple.fr"
     frame = suite_frames["survey_answer_labels"]
-    planted = frame.head(1).astype(object).copy()
-    planted["answer_label"], planted["in_codebook"] = typed, False
-    known_question = str(planted["question_id"].iloc[0])
+    planted = frame.head(3).astype(object).copy()
+    planted["answer_label"] = [unknown, personal.upper(), typed]
+    planted["in_codebook"] = False
 
     result = validate_frame(
         "survey_answer_labels",
         pd.concat([frame, planted], ignore_index=True),
         load_suite_definition("survey_answer_labels"),
         tmp_path,
+        masker=Masker(frozenset({personal.lower()})),
     )
 
+    said = result.describe() + json.dumps(result.report, default=str, ensure_ascii=False)
     assert not result.success
-    said = result.describe() + json.dumps(result.report, default=str)
-    assert "jean.dupont" not in said and typed not in said, said
-    assert f"{typed[:2]}…{len(typed)} characters" in result.describe()
-    assert known_question in result.describe()
+    assert unknown in result.describe()
+    for hidden in (personal.upper(), typed):
+        assert hidden not in said and "jean.dupont" not in said, said
+        assert f"{hidden[:2]}…{len(hidden)} characters" in result.describe()

@@ -298,7 +298,7 @@ def test_both_poll_waves_are_published(sample_run: PipelineRun) -> None:
         ).fetchall()
         pairs = connection.execute(
             "select distinct poll_wave, survey_wave from marts.citizens_vs_authorities "
-            "order by poll_wave"
+            "order by poll_wave, survey_wave"
         ).fetchall()
     # 30 question items in 2022, 45 in 2024; Ensemble + 2 + 5 + 7 + 5 + 13 quota groups
     assert results == [(2022, 30, 33), (2024, 45, 33)]

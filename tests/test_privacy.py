@@ -21,7 +21,8 @@ def build_database(path: Path, published_labels: list[str]) -> Path:
         c.execute(
             "create table staging.stg_limesurvey__personal_values as select * from (values "
             "('camille.martin@exemple.fr'), ('Chargée de mission'), "
-            f"('{FREE_TEXT}'), ('Non'), ('Mairie de Villefictive')) as t(value)"
+            f"('{FREE_TEXT}'), ('Non'), ('Mairie de Villefictive'), ('sans réponse'), "
+            "('UNE RÉGION')) as t(value)"
         )
         c.execute(
             "create table codebook.question_crosswalk as select 'Question ?' as question_text"
@@ -30,6 +31,12 @@ def build_database(path: Path, published_labels: list[str]) -> Path:
         c.execute(
             "create table codebook.answer_crosswalk as select 'Oui, tout à fait' as answer_label"
         )
+        # the project's own labels: the no-answer row, a group, a theme
+        c.execute(
+            "create table codebook.answer_conventions as select 'Sans réponse' as answer_label"
+        )
+        c.execute("create table codebook.survey_groups as select 'Une région' as group_label")
+        c.execute("create table codebook.survey_themes as select 'Cybersécurité' as theme_label")
         c.execute("create table marts.results (answer_label varchar, n integer)")
         for label in published_labels:
             c.execute("insert into marts.results values (?, 1)", [label])
@@ -37,7 +44,10 @@ def build_database(path: Path, published_labels: list[str]) -> Path:
 
 
 def test_questionnaire_labels_are_not_leaks(tmp_path: Path) -> None:
-    database = build_database(tmp_path / "build.duckdb", ["Oui, tout à fait", "Non", "Total"])
+    # "sans réponse" and "UNE RÉGION" typed in free text are the project's own labels, in
+    # another case: they reveal nothing of whoever typed them
+    published = ["Oui, tout à fait", "Non", "Total", "Sans réponse", "Une région"]
+    database = build_database(tmp_path / "build.duckdb", published)
     assert scan_marts(database, ["results"])["results"] == []
 
 

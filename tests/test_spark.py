@@ -130,7 +130,8 @@ def test_the_sample_was_built_by_the_clusters_executor(
     cluster_build: tuple[PipelineRun, LocalSparkCluster],
 ) -> None:
     run, cluster = cluster_build
-    assert "(target='spark_connect')" in run.output, "dbt did not build through Spark Connect"
+    dbt_output = run.log.read_text(encoding="utf-8")
+    assert "(target='spark_connect')" in dbt_output, "dbt did not build through Spark Connect"
     executor_logs = list(cluster.executor_logs.glob("app-*/*/stderr"))
     assert executor_logs, f"the worker started no executor (in {cluster.executor_logs})"
     tasks = sum(log.read_text(encoding="utf-8").count("Finished task") for log in executor_logs)

@@ -26,7 +26,8 @@ import pandas as pd
 
 from barometre.config import EXPECTATIONS_DIR
 from barometre.database import connect
-from barometre.quality.masking import shown, shown_within
+from barometre.quality.masking import CONTACTS_ONLY, Masker
+from barometre.quality.privacy import personal_values
 
 MAX_REPORTED_ROWS = 20
 
@@ -108,13 +109,15 @@ def validate_suites(
     expectations_dir: Path = EXPECTATIONS_DIR,
 ) -> Iterator[SuiteResult]:
     """Run suites against the build database (opened once, read-only), one result at a time;
-    the results are kept in the Great Expectations project at gx_root under `run_name`."""
+    the results are kept in the Great Expectations project at gx_root under `run_name`, the
+    raw layer's personal values masked wherever a failing row is shown."""
     with connect(database, read_only=True) as connection:
+        masker = Masker(personal_values(connection))
         for name in names:
             query = (expectations_dir / f"{name}.sql").read_text(encoding="utf-8")
             frame = connection.sql(query).df()
             definition = load_suite_definition(name, expectations_dir)
-            yield validate_frame(name, frame, definition, gx_root, run_name)
+            yield validate_frame(name, frame, definition, gx_root, run_name, masker)
 
 
 def validate_frame(
@@ -123,9 +126,11 @@ def validate_frame(
     definition: dict[str, Any],
     gx_root: Path,
     run_name: str | None = None,
+    masker: Masker = CONTACTS_ONLY,
 ) -> SuiteResult:
-    """Validate a DataFrame against a suite definition and collect the failing rows; the result
-    is stored in the project at gx_root, under `run_name` (the Dagster run's id)."""
+    """Validate a DataFrame against a suite definition and collect the failing rows, shown as
+    `masker` allows; the result is stored in the project at gx_root, under `run_name` (the
+    Dagster run's id)."""
     from great_expectations.core.run_identifier import RunIdentifier
 
     meta = definition.get("meta", {})
@@ -135,36 +140,36 @@ def validate_frame(
         batch_parameters={"dataframe": frame}, run_id=RunIdentifier(run_name=run_name)
     )
     result = next(iter(run.run_results.values()))
-    failures = [_failure(r, id_columns) for r in result.results if not r.success]
+    failures = [_failure(r, id_columns, masker) for r in result.results if not r.success]
     return SuiteResult(
         suite=name,
         row_count=len(frame),
         evaluated=len(result.results),
         failures=failures,
-        report=_masked_details(result.to_json_dict()),
-        reported=_reported_rows(frame, meta.get("report_rows"), id_columns),
+        report=_masked_details(result.to_json_dict(), masker),
+        reported=_reported_rows(frame, meta.get("report_rows"), id_columns, masker),
     )
 
 
-def _masked_details(report: dict[str, Any]) -> dict[str, Any]:
+def _masked_details(report: dict[str, Any], masker: Masker) -> dict[str, Any]:
     """The suite's result as kept in validation/: each expectation's details (its failing
     values and rows) masked as the screen shows them."""
     for outcome in report.get("results", []):
-        outcome["result"] = shown_within(outcome.get("result") or {})
+        outcome["result"] = masker.shown_within(outcome.get("result") or {})
     return report
 
 
 def _reported_rows(
-    frame: pd.DataFrame, where: str | None, id_columns: list[str]
+    frame: pd.DataFrame, where: str | None, id_columns: list[str], masker: Masker
 ) -> ReportedRows | None:
     selected = frame.query(where) if where else None
     if selected is None or selected.empty:
         return None
     first = selected.head(MAX_REPORTED_ROWS).to_dict(orient="records")
-    return ReportedRows(where, len(selected), [_plain(row, id_columns) for row in first])
+    return ReportedRows(where, len(selected), [_plain(row, id_columns, masker) for row in first])
 
 
-def _failure(result: Any, id_columns: list[str]) -> ExpectationFailure:
+def _failure(result: Any, id_columns: list[str], masker: Masker) -> ExpectationFailure:
     details = result.result or {}
     rows = details.get("unexpected_index_list") or [
         {"value": value} for value in details.get("partial_unexpected_list") or []
@@ -174,17 +179,16 @@ def _failure(result: Any, id_columns: list[str]) -> ExpectationFailure:
         expectation=result.expectation_config.type,
         kwargs=dict(result.expectation_config.kwargs),
         unexpected_count=int(details.get("unexpected_count") or len(rows) or 0),
-        rows=[_plain(row, id_columns) for row in rows[:MAX_REPORTED_ROWS]],
+        rows=[_plain(row, id_columns, masker) for row in rows[:MAX_REPORTED_ROWS]],
         exception=exception if result.exception_info.get("raised_exception") else None,
     )
 
 
-def _plain(row: Any, id_columns: list[str]) -> dict[str, Any]:
-    """A failing row with its identifying columns first, its text outside the codebook
-    masked (masking)."""
+def _plain(row: Any, id_columns: list[str], masker: Masker) -> dict[str, Any]:
+    """A failing row with its identifying columns first, its personal values masked."""
     row = row if isinstance(row, dict) else {"value": row}
     order = [c for c in id_columns if c in row] + [c for c in row if c not in id_columns]
-    return {key: shown(_python_value(row[key])) for key in order}
+    return {key: masker.shown(_python_value(row[key])) for key in order}
 
 
 def _python_value(value: Any) -> Any:

@@ -18,21 +18,20 @@ from pathlib import Path
 import duckdb
 
 from barometre.database import connect
-from barometre.quality.masking import mask
+from barometre.quality.masking import EMAIL_PATTERN, MIN_EMBEDDED_LENGTH, PHONE_PATTERN, mask
 from barometre.text import normalise_whitespace_sql
 
-EMAIL_PATTERN = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.]+"
-# Letters bound a number as digits do: a hexadecimal key (respondent_key) holds runs like
-# a0612345678b, which are no phone number (at 20,000 keys some do).
-PHONE_PATTERN = r"(^|[^0-9A-Za-z])(\+33 ?|0)[1-9]([ .-]?[0-9]{2}){4}([^0-9A-Za-z]|$)"
 MIN_LENGTH = 4
-MIN_EMBEDDED_LENGTH = 12  # a shorter text inside a published label may be a coincidence
 
 _PERSONAL_VALUES = r"""
 with vocabulary as (
     select question_text as value from codebook.question_crosswalk
     union select item_label from codebook.survey_question_items
     union select answer_label from codebook.answer_crosswalk
+    -- the project's own labels: "Sans réponse", the groups, the themes
+    union select answer_label from codebook.answer_conventions
+    union select group_label from codebook.survey_groups
+    union select theme_label from codebook.survey_themes
 )
 select distinct lower(value) as value
 from staging.stg_limesurvey__personal_values as personal
@@ -56,6 +55,13 @@ class Finding:
 
     def describe(self) -> str:
         return f"marts.{self.table}.{self.column}: {self.reason} ({self.masked_value})"
+
+
+def personal_values(connection: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """The raw layer's personal values the scan looks for (normalised, lower-cased), for
+    the gate to mask them wherever it prints a value."""
+    query = _PERSONAL_VALUES.format(min_length=MIN_LENGTH)
+    return frozenset(value for (value,) in connection.execute(query).fetchall())
 
 
 def scan_marts(database: Path, tables: Sequence[str]) -> dict[str, list[Finding]]:
