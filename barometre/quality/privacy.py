@@ -28,7 +28,7 @@ with vocabulary as (
     select question_text as value from codebook.question_crosswalk
     union select item_label from codebook.survey_question_items
     union select answer_label from codebook.answer_crosswalk
-    -- the project's own labels: "Sans réponse", the groups, the themes
+    -- the project's own labels: the no-answer row's, the groups', the themes'
     union select answer_label from codebook.answer_conventions
     union select group_label from codebook.survey_groups
     union select theme_label from codebook.survey_themes
