@@ -38,12 +38,19 @@ def evaluate(cursor: str | None, instance: dg.DagsterInstance) -> dg.SensorResul
     return result
 
 
-def test_the_sensor_requests_a_refresh_only_when_the_landing_changes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def watched_landing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the sample landing the sensor watches, for a warehouse never built."""
     landing = copy_landing(SAMPLE_LANDING, tmp_path / "landing")
     monkeypatch.setenv("BAROMETRE_LANDING", str(landing))
     monkeypatch.setenv("BAROMETRE_WAREHOUSE", str(tmp_path / "warehouse"))  # never built
+    return landing
+
+
+def test_the_sensor_requests_a_refresh_only_when_the_landing_changes(
+    watched_landing: Path,
+) -> None:
+    landing = watched_landing
     instance = dg.DagsterInstance.ephemeral()
 
     first = evaluate(None, instance)
@@ -81,6 +88,23 @@ def schedule(instance: dg.DagsterInstance) -> dg.RunRequest | dg.SkipReason:
         instance=instance, resources={"barometre": BarometreSettings()}
     )
     return fieldwork_daily_refresh(context)
+
+
+def test_the_sensor_requests_a_refresh_when_a_poll_export_changes(watched_landing: Path) -> None:
+    landing = watched_landing
+    instance = dg.DagsterInstance.ephemeral()
+    first = evaluate(None, instance)
+    (poll,) = (landing / "poll" / "2024").glob("*.sav")
+
+    poll.write_bytes(poll.read_bytes() + b"\0")
+    changed = evaluate(first.cursor, instance)
+    (landing / "poll" / "2025").mkdir()
+    (landing / "poll" / "2025" / "ipsos_2025.sav").write_bytes(b"")
+    added = evaluate(changed.cursor, instance)
+
+    assert len(changed.run_requests) == 1, "a changed poll export is a refresh"
+    assert len(added.run_requests) == 1, "a new poll wave is a refresh"
+    assert not evaluate(added.cursor, instance).run_requests
 
 
 def test_the_schedule_refreshes_every_registered_wave(

@@ -1,5 +1,5 @@
 """README promises that need no pipeline run: `barometre sample` writes the bundled sample, the
-landing sensor reacts to the poll folder, the schedule ticks daily at 06:00 from June to August,
+schedule ticks daily at 06:00 from June to August,
 the no-op check sees a change of the project."""
 
 from __future__ import annotations
@@ -7,11 +7,9 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-import dagster as dg
 import pytest
-from conftest import REPO_ROOT, SAMPLE_LANDING, copy_landing, copy_project, run_cli
+from conftest import REPO_ROOT, SAMPLE_LANDING, copy_project, run_cli
 from dagster._utils.schedules import cron_string_iterator  # what the schedule daemon uses
-from test_automation import evaluate
 
 from barometre.project import PROJECT_INPUTS, tree_digest
 from orchestration.automation import fieldwork_daily_refresh
@@ -35,27 +33,6 @@ def test_barometre_sample_writes_the_bundled_sample(tmp_path: Path) -> None:
     assert {"survey/2022", "survey/2024", "poll/2022"} <= {name.rsplit("/", 1)[0] for name in fresh}
     drifted = [name for name in bundled if fresh[name] != bundled[name]]
     assert not drifted, f"sample_landing drifted from `barometre sample`: {drifted}"
-
-
-def test_the_sensor_requests_a_refresh_when_a_poll_export_changes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    landing = copy_landing(SAMPLE_LANDING, tmp_path / "landing")
-    monkeypatch.setenv("BAROMETRE_LANDING", str(landing))
-    monkeypatch.setenv("BAROMETRE_WAREHOUSE", str(tmp_path / "warehouse"))  # never built
-    instance = dg.DagsterInstance.ephemeral()
-    first = evaluate(None, instance)
-    (poll,) = (landing / "poll" / "2024").glob("*.sav")
-
-    poll.write_bytes(poll.read_bytes() + b"\0")
-    changed = evaluate(first.cursor, instance)
-    (landing / "poll" / "2025").mkdir()
-    (landing / "poll" / "2025" / "ipsos_2025.sav").write_bytes(b"")
-    added = evaluate(changed.cursor, instance)
-
-    assert len(changed.run_requests) == 1, "a changed poll export is a refresh"
-    assert len(added.run_requests) == 1, "a new poll wave is a refresh"
-    assert not evaluate(added.cursor, instance).run_requests
 
 
 def test_the_schedule_ticks_daily_at_six_from_june_to_august() -> None:
