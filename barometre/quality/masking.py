@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from barometre.text import normalise_whitespace
@@ -48,12 +49,17 @@ class Masker:
             return [self.shown_within(item) for item in value]
         return self.shown(value)
 
+    @cached_property
+    def _embeddable(self) -> tuple[str, ...]:
+        """The personal values long enough to be looked for inside a longer text."""
+        return tuple(p for p in self.personal if len(p) >= MIN_EMBEDDED_LENGTH)
+
     def _is_personal(self, value: str) -> bool:
         key = normalise_whitespace(value).lower()
         return (
             key in self.personal
             or _CONTACT.search(value) is not None
-            or any(p in key for p in self.personal if len(p) >= MIN_EMBEDDED_LENGTH)
+            or any(p in key for p in self._embeddable)
         )
 
 
