@@ -84,10 +84,12 @@ def test_the_sensor_requests_a_refresh_only_when_the_landing_changes(
 
 
 def schedule(instance: dg.DagsterInstance) -> dg.RunRequest | dg.SkipReason:
-    context = dg.build_schedule_context(
+    # closed on leaving: the context opens its own instance from the given one's ref and makes
+    # it the process's current one, which a later definitions load would find closed
+    with dg.build_schedule_context(
         instance=instance, resources={"barometre": BarometreSettings()}
-    )
-    return fieldwork_daily_refresh(context)
+    ) as context:
+        return fieldwork_daily_refresh(context)
 
 
 def test_the_sensor_requests_a_refresh_when_a_poll_export_changes(watched_landing: Path) -> None:
