@@ -9,15 +9,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter import Workbook
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from barometre.codebook import no_answer_label, publication, small_base, theme_labels
 from barometre.database import connect
@@ -30,9 +29,16 @@ README_SHEET = "Lisez-moi"
 LONG_SHEET = "Données"
 BASE_ROW = "Base (effectif du groupe)"
 ITEM, ANSWER, COUNT, PERCENT = "Item", "Réponse", "Effectif", "%"
-BOLD = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
-WRAP = Alignment(wrap_text=True, vertical="top")
+# cell formats, by name (each workbook registers its own)
+FORMATS = {
+    "bold": {"bold": True},
+    "header": {"bold": True, "bg_color": "#DDE4EE", "text_wrap": True, "valign": "top"},
+    "wrap": {"text_wrap": True, "valign": "top"},
+    "bold_wrap": {"bold": True, "text_wrap": True, "valign": "top"},
+    "heading": {"bold": True, "bg_color": "#DDE4EE"},
+}
+# text is written as text: an answer typed "=..." or "http..." is no formula and no link
+OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": True}
 Row = dict[str, Any]
 
 
@@ -62,36 +68,55 @@ def write_workbooks(
     written = []
     for theme, theme_rows in themes.items():
         path = folder / workbook_name(theme)
-        _workbook(theme, theme_rows, names, release, titles).save(path)
+        _write_workbook(path, theme, theme_rows, names, release, titles)
         written.append(path)
     return written
 
 
-def _workbook(
+class _Rows:
+    """A worksheet written row after row (XlsxWriter writes cells by position): `append` writes
+    the next row, in a named format, its first cell in another if given."""
+
+    def __init__(self, sheet: Worksheet, formats: Mapping[str, Format]) -> None:
+        self.sheet, self.formats = sheet, formats
+        self.next_row, self.width = 0, 0
+
+    def append(
+        self, values: Sequence[Any] = (), style: str | None = None, first: str | None = None
+    ) -> int:
+        row = self.next_row
+        for column, value in enumerate(values):
+            name = first if column == 0 and first else style
+            self.sheet.write(row, column, value, self.formats[name] if name else None)
+        self.next_row, self.width = row + 1, max(self.width, len(values))
+        return row
+
+
+def _write_workbook(
+    path: Path,
     theme: str,
     rows: list[Row],
     names: list[str],
     release: Mapping[str, Any],
     titles: Mapping[str, str],
-) -> Workbook:
-    book = Workbook()
-    readme = book.active
-    readme.title = README_SHEET
-    questions: dict[str, list[Row]] = defaultdict(list)
-    for row in rows:
-        questions[row["question_id"]].append(row)
-    sheets = []
-    for number, (question_id, question_rows) in enumerate(questions.items(), start=1):
-        sheet = book.create_sheet(f"Q{number}")
-        _question_sheet(sheet, question_rows)
-        sheets.append((sheet.title, question_id, question_rows))
-    _long_sheet(book.create_sheet(LONG_SHEET), rows, names, titles)
-    _readme(readme, theme, rows, sheets, release)
-    return book
+) -> None:
+    with Workbook(str(path), OPTIONS) as book:
+        formats = {name: book.add_format(properties) for name, properties in FORMATS.items()}
+        readme = book.add_worksheet(README_SHEET)
+        questions: dict[str, list[Row]] = defaultdict(list)
+        for row in rows:
+            questions[row["question_id"]].append(row)
+        sheets = []
+        for number, (question_id, question_rows) in enumerate(questions.items(), start=1):
+            name = f"Q{number}"
+            _question_sheet(_Rows(book.add_worksheet(name), formats), question_rows)
+            sheets.append((name, question_id, question_rows))
+        _long_sheet(_Rows(book.add_worksheet(LONG_SHEET), formats), rows, names, titles)
+        _readme(_Rows(readme, formats), theme, rows, sheets, release)
 
 
 def _readme(
-    sheet: Worksheet,
+    sheet: _Rows,
     theme: str,
     rows: list[Row],
     sheets: list[tuple[str, str, list[Row]]],
@@ -130,54 +155,42 @@ def _readme(
     ]
     if note:
         lines.insert(1, ("Avertissement", note))
-    for label, value in lines:
-        sheet.append([label, value])
-    sheet.append([])
-    sheet.append(["Feuille", "Question (dernière vague)", "Vagues"])
+    for line in lines:
+        sheet.append(line, "wrap", first="bold_wrap")
+    sheet.append()
+    sheet.append(["Feuille", "Question (dernière vague)", "Vagues"], "wrap", first="bold_wrap")
     for name, _, question_rows in sheets:
-        latest = question_rows[0]
-        sheet.append(
-            [
-                name,
-                latest["question_text"],
-                ", ".join(sorted({str(r["wave"]) for r in question_rows})),
-            ]
-        )
-        sheet.cell(sheet.max_row, 1).hyperlink = f"#'{name}'!A1"
-    sheet.append(
-        [LONG_SHEET, "Toutes les lignes du thème, une par ligne, pour les tableaux croisés"]
+        question_waves = ", ".join(sorted({str(r["wave"]) for r in question_rows}))
+        _link(sheet, name, [question_rows[0]["question_text"], question_waves])
+    _link(
+        sheet, LONG_SHEET, ["Toutes les lignes du thème, une par ligne, pour les tableaux croisés"]
     )
-    sheet.cell(sheet.max_row, 1).hyperlink = f"#'{LONG_SHEET}'!A1"
-    for row in sheet.iter_rows():
-        row[0].font = BOLD
-        for cell in row:
-            cell.alignment = WRAP
-    sheet.column_dimensions["A"].width = 22
-    sheet.column_dimensions["B"].width = 100
-    sheet.column_dimensions["C"].width = 18
+    sheet.sheet.set_column(0, 0, 22)
+    sheet.sheet.set_column(1, 1, 100)
+    sheet.sheet.set_column(2, 2, 18)
 
 
-def _question_sheet(sheet: Worksheet, rows: list[Row]) -> None:
+def _link(sheet: _Rows, target: str, values: list[str]) -> None:
+    """A row of the readme whose first cell opens the sheet `target`."""
+    row = sheet.append(["", *values], "wrap")
+    sheet.sheet.write_url(
+        row, 0, f"internal:'{target}'!A1", sheet.formats["bold_wrap"], string=target
+    )
+
+
+def _question_sheet(sheet: _Rows, rows: list[Row]) -> None:
     """One block per wave, latest first: its wording, answers × groups (count, %), bases."""
     by_wave: dict[int, list[Row]] = defaultdict(list)
     for row in rows:
         by_wave[row["wave"]].append(row)
     for wave, wave_rows in by_wave.items():
         groups = list(dict.fromkeys(r["group_label"] for r in sorted(wave_rows, key=_group_order)))
-        sheet.append([f"Vague {wave}", f"« {wave_rows[0]['question_text']} »"])
-        sheet.cell(sheet.max_row, 1).font = BOLD
-        sheet.append([ITEM, ANSWER, *[g for group in groups for g in (group, "")]])
-        top = sheet.max_row
-        for position in range(len(groups)):
-            sheet.merge_cells(
-                start_row=top,
-                end_row=top,
-                start_column=3 + 2 * position,
-                end_column=4 + 2 * position,
-            )
-        sheet.append(["", "", *[h for _ in groups for h in (COUNT, PERCENT)]])
-        for cell in (*sheet[top], *sheet[top + 1]):
-            cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, WRAP
+        sheet.append([f"Vague {wave}", f"« {wave_rows[0]['question_text']} »"], first="bold")
+        top = sheet.append([ITEM, ANSWER], "header")
+        for position, group in enumerate(groups):
+            column = 2 + 2 * position
+            sheet.sheet.merge_range(top, column, top, column + 1, group, sheet.formats["header"])
+        sheet.append(["", "", *[h for _ in groups for h in (COUNT, PERCENT)]], "header")
         cells: dict[tuple[str, str], dict[str, Row]] = defaultdict(dict)
         for row in wave_rows:
             cells[(row["item_label"] or "", row["answer_label"])][row["group_label"]] = row
@@ -188,26 +201,20 @@ def _question_sheet(sheet: Worksheet, rows: list[Row]) -> None:
                 values += [row["n"], row["pct_rounded"]] if row else [None, None]
             sheet.append(values)
         sizes = {r["group_label"]: r["n_group"] for r in wave_rows}
-        sheet.append(["", BASE_ROW, *[v for group in groups for v in (sizes[group], None)]])
-        sheet.cell(sheet.max_row, 2).font = BOLD
-        sheet.append([])
-    sheet.column_dimensions["A"].width = 40
-    sheet.column_dimensions["B"].width = 40
-    for column in range(3, sheet.max_column + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = 11
-    sheet.freeze_panes = "C1"
+        base = sheet.append(["", BASE_ROW, *[v for group in groups for v in (sizes[group], None)]])
+        sheet.sheet.write(base, 1, BASE_ROW, sheet.formats["bold"])
+        sheet.append()
+    sheet.sheet.set_column(0, 1, 40)
+    sheet.sheet.set_column(2, max(sheet.width, 3) - 1, 11)
+    sheet.sheet.freeze_panes(0, 2)
 
 
-def _long_sheet(
-    sheet: Worksheet, rows: list[Row], names: list[str], titles: Mapping[str, str]
-) -> None:
-    sheet.append([titles.get(name, name) for name in names])
-    for cell in sheet[1]:
-        cell.font, cell.fill = BOLD, HEADER_FILL
+def _long_sheet(sheet: _Rows, rows: list[Row], names: list[str], titles: Mapping[str, str]) -> None:
+    sheet.append([titles.get(name, name) for name in names], "heading")
     for row in rows:
         sheet.append([row[name] for name in names])
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
+    sheet.sheet.freeze_panes(1, 0)
+    sheet.sheet.autofilter(0, 0, sheet.next_row - 1, len(names) - 1)
 
 
 def _group_order(row: Row) -> tuple[int, str]:
