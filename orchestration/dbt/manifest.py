@@ -2,7 +2,9 @@
 from it (the relations built, the marts' docs, how the published-figures guard reads a mart)."""
 
 import json
+import os
 import re
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -15,11 +17,17 @@ from orchestration.dbt.resources import DBT_PROJECT, dbt_resource, run_dbt
 
 
 def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
-    """The project's manifest, parsed by `dbt parse` when this version was never parsed."""
-    if not project.manifest_path.is_file():
-        target = project.manifest_path.parent
-        run_dbt(dbt_resource, ["--quiet", "parse"], target).wait()
-    return project.manifest_path
+    """The project's manifest, parsed by `dbt parse` when this version was never parsed. Parsed
+    in a folder of this process's own and moved into place in one rename: processes loading the
+    definitions at once (`dagster dev`'s code server and a CLI run, parallel tests) each find
+    no manifest or a whole one."""
+    manifest = project.manifest_path
+    if not manifest.is_file():
+        manifest.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=".parse-", dir=manifest.parent) as private:
+            run_dbt(dbt_resource, ["--quiet", "parse"], Path(private)).wait()
+            os.replace(Path(private) / manifest.name, manifest)
+    return manifest
 
 
 def _manifest(project: DbtProject = DBT_PROJECT) -> dict[str, Any]:
