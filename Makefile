@@ -4,6 +4,8 @@ PYTHON ?= python3
 BIN = $(VENV)/bin
 # optional extras to install, e.g. `make test EXTRAS=dev,spark` (the Spark engine)
 EXTRAS ?= dev
+# the machines have 2 cores; most tests wait on a pipeline run in another process
+TEST_WORKERS ?= 2
 
 .PHONY: run test test-bench lint format dev sample bench spark-cluster clean
 
@@ -17,9 +19,10 @@ $(BIN)/barometre: pyproject.toml
 run: $(BIN)/barometre
 	$(BIN)/barometre run
 
-## Set up (when needed), lint and run the tests
+## Set up (when needed), lint and run the tests: TEST_WORKERS processes (pytest-xdist), each
+## test file whole in one of them (its module fixtures built once); TEST_WORKERS=0 runs them in this one
 test: $(BIN)/barometre lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 ## The benchmark script's own test (marked bench, left out of `make test`: it takes minutes)
 test-bench: $(BIN)/barometre

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import csv
+import fcntl
 import hashlib
+import json
 import os
 import re
 import shutil
 import stat
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
@@ -220,10 +224,42 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytes
     return report
 
 
+@contextmanager
+def _exclusive(lock: Path) -> Iterator[None]:
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
+        yield
+
+
+def run_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, start: Callable[[Path], PipelineRun]
+) -> PipelineRun:
+    """A session fixture's run, started once for the whole session (`start(folder)` runs into
+    `folder`). With parallel workers (pytest -n) the first worker that needs it starts it in
+    the folder all workers share while the others wait, then every worker reads it: no test
+    writes into a session run's warehouse, each works on a copy (copy_warehouse)."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    record = root / f"{name}.json"
+    with _exclusive(root / f"{name}.lock"):
+        if not record.exists():
+            (root / name).mkdir()
+            run = start(root / name)
+            outcome = {"returncode": run.returncode, "output": run.output}
+            record.write_text(json.dumps({**outcome, "warehouse": str(run.warehouse)}))
+    recorded = json.loads(record.read_text())
+    return PipelineRun(recorded["returncode"], recorded["output"], Path(recorded["warehouse"]))
+
+
 @pytest.fixture(scope="session")
 def sample_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
     """The bundled sample, built and published once for the session."""
-    run = run_pipeline(SAMPLE_LANDING, tmp_path_factory.mktemp("sample") / "warehouse")
+    run = run_once(
+        tmp_path_factory,
+        "sample",
+        lambda folder: run_pipeline(SAMPLE_LANDING, folder / "warehouse"),
+    )
     assert run.returncode == 0, run.output
     return run
 
@@ -232,7 +268,11 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
 def real_2023_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
     """The Observatoire's real 2023 export, built and published once for the session."""
     require_real_data()
-    run = run_pipeline(REAL_LANDING_2023, tmp_path_factory.mktemp("real2023") / "warehouse")
+    run = run_once(
+        tmp_path_factory,
+        "real2023",
+        lambda folder: run_pipeline(REAL_LANDING_2023, folder / "warehouse"),
+    )
     assert run.returncode == 0, run.output
     return run
 
@@ -423,29 +463,33 @@ def gate_refused_run(
     export damaged three ways (one build for the gate's tests instead of three): two retained
     communes of 3 500 to 10 000 inhabitants fewer (group sizes), a question dropped and a header
     the codebook does not know (columns), an answer label outside the codebook (answer labels)."""
-    base = tmp_path_factory.mktemp("gate")
-    warehouse = copy_warehouse(sample_run, base / "warehouse")
-    published_before = sha256(warehouse / "barometre.duckdb")
-    with duckdb.connect(str(sample_run.published_db), read_only=True) as connection:
-        dropped = {
-            str(response_id)
-            for (response_id,) in connection.execute(
-                "select response_id from marts.respondents where wave = 2023 "
-                "and stratum = 'Communes de 3 500 à 10 000 hab.' order by response_id limit 2"
-            ).fetchall()
-        }
-    landing = copy_landing(SAMPLE_LANDING, base / "landing")
-    rows = [row for row in read_export(landing / SAMPLE_EXPORT) if row[0] not in dropped]
-    environment = column_of(rows, "Selon-vous, la maîtrise de la donnée")
-    for row in rows:
-        del row[environment]
-    rows[0].append("Une question ajoutée en cours de terrain ?")
-    for row in rows[1:]:
-        row.append("Oui")
-    gdpr = column_of(rows, "Commençons par la protection de la vie privée")
-    next(row for row in rows[1:] if row[gdpr])[gdpr] = "Oui, mais seulement en partie"
-    write_export(landing / SAMPLE_EXPORT, rows)
-    return RefusedRun(run_pipeline(landing, warehouse), published_before)
+    # the copy's published file is a link to the sample's release file: the same bytes
+    published_before = sha256(sample_run.published_db)
+
+    def start(base: Path) -> PipelineRun:
+        warehouse = copy_warehouse(sample_run, base / "warehouse")
+        with duckdb.connect(str(sample_run.published_db), read_only=True) as connection:
+            dropped = {
+                str(response_id)
+                for (response_id,) in connection.execute(
+                    "select response_id from marts.respondents where wave = 2023 "
+                    "and stratum = 'Communes de 3 500 à 10 000 hab.' order by response_id limit 2"
+                ).fetchall()
+            }
+        landing = copy_landing(SAMPLE_LANDING, base / "landing")
+        rows = [row for row in read_export(landing / SAMPLE_EXPORT) if row[0] not in dropped]
+        environment = column_of(rows, "Selon-vous, la maîtrise de la donnée")
+        for row in rows:
+            del row[environment]
+        rows[0].append("Une question ajoutée en cours de terrain ?")
+        for row in rows[1:]:
+            row.append("Oui")
+        gdpr = column_of(rows, "Commençons par la protection de la vie privée")
+        next(row for row in rows[1:] if row[gdpr])[gdpr] = "Oui, mais seulement en partie"
+        write_export(landing / SAMPLE_EXPORT, rows)
+        return run_pipeline(landing, warehouse)
+
+    return RefusedRun(run_once(tmp_path_factory, "gate", start), published_before)
 
 
 def copy_warehouse(run: PipelineRun, target: Path) -> Path:
