@@ -52,7 +52,7 @@ bench: $(BIN)/barometre
 ## until Ctrl-C: `barometre run --engine spark --spark-remote sc://127.0.0.1:15002` builds on it
 spark-cluster: EXTRAS = dev,spark
 spark-cluster: $(BIN)/barometre
-	$(BIN)/python -m barometre.spark_cluster
+	$(BIN)/python -m barometre.spark.cluster
 
 ## Remove ./warehouse (releases, build, dbt's files and logs) and what earlier versions left in
 ## the source tree (dbt's target folders and logs)

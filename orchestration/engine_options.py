@@ -8,7 +8,7 @@ import argparse
 import importlib.util
 
 from barometre import config
-from barometre.spark_connect import CONNECT_URL
+from barometre.spark.connect import CONNECT_URL
 
 
 def add_engine_arguments(run: argparse.ArgumentParser) -> None:

@@ -25,7 +25,7 @@ from conftest import (
 from barometre import config
 from barometre.ingest.poll_loader import POLL_RAW_TABLES
 from barometre.ingest.survey_loader import RAW_TABLES
-from barometre.spark_cluster import LocalSparkCluster, cluster_processes, local_spark_cluster
+from barometre.spark.cluster import LocalSparkCluster, cluster_processes, local_spark_cluster
 
 require_module("pyspark", "Spark is an optional extra: pip install '.[spark]'")
 require_program("java", "Spark needs Java 17: apt-get install openjdk-17-jre-headless")

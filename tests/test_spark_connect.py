@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE_LANDING, run_cli, run_pipeline
 
-from barometre.spark_cluster import SparkClusterError, cluster_processes, start_cluster
+from barometre.spark.cluster import SparkClusterError, cluster_processes, start_cluster
 
 pytest.importorskip("pyspark", reason="Spark is an optional extra: pip install '.[spark]'")
 

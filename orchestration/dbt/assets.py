@@ -14,7 +14,7 @@ from barometre import config
 from barometre.quality.gate_verdict import DBT_BUILD_CHECK, AuditedBuild, record_verdict
 from barometre.release.spark_import import import_spark_tables
 from barometre.releases import DOCS_INDEX, current_release
-from barometre.spark_connect import check_server
+from barometre.spark.connect import check_server
 from orchestration.dbt.docs_site import as_published
 from orchestration.dbt.manifest import built_relations, ensure_manifest
 from orchestration.dbt.resources import DBT_PROJECT, run_dbt

@@ -2,7 +2,7 @@
 test it: a standalone master, one worker and a Spark Connect server (the driver, attached to the
 master), each a process of its own as on a real cluster, all bound to 127.0.0.1.
 
-``make spark-cluster`` (``python -m barometre.spark_cluster``) starts one, prints its Spark
+``make spark-cluster`` (``python -m barometre.spark.cluster``) starts one, prints its Spark
 Connect URL and stops it on Ctrl-C; tests/test_spark.py builds through one. Every JVM of the
 cluster carries a marker in its command line (``-Dbarometre.spark.cluster=<id>``), the executors
 the worker starts included: stopping the cluster ends exactly those processes, and
@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from barometre.errors import BarometreError
-from barometre.spark_connect import DEFAULT_PORT, server_answers
+from barometre.spark.connect import DEFAULT_PORT, server_answers
 
 LOOPBACK = "127.0.0.1"
 START_TIMEOUT = 180.0  # seconds for all three to answer, on a busy shared machine
@@ -292,7 +292,7 @@ def _wait(cluster: LocalSparkCluster, role: str, check: Callable[[], T], deadlin
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m barometre.spark_cluster",
+        prog="python -m barometre.spark.cluster",
         description="Run a Spark cluster on 127.0.0.1 (master, worker, Spark Connect server) "
         "until Ctrl-C.",
     )
