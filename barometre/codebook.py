@@ -160,6 +160,11 @@ def ticked_label() -> str:
     return _convention("ticked")["answer_label"]
 
 
+def not_shown_label() -> str:
+    """How the export marks a cell the questionnaire's logic did not show."""
+    return _convention("not_shown")["answer_label"]
+
+
 def small_base() -> int:
     """A figure resting on fewer respondents is to be read with care."""
     return int(

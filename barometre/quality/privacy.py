@@ -28,14 +28,15 @@ with vocabulary as (
     select question_text as value from codebook.question_crosswalk
     union select item_label from codebook.survey_question_items
     union select answer_label from codebook.answer_crosswalk
-    -- the project's own labels: the no-answer row's, the groups', the themes'
+    -- the project's own labels: the no-answer row's, the export's "not shown", the groups',
+    -- the themes'
     union select answer_label from codebook.answer_conventions
     union select group_label from codebook.survey_groups
     union select theme_label from codebook.survey_themes
 )
 select distinct lower(value) as value
 from staging.stg_limesurvey__personal_values as personal
-where length(value) >= {min_length} and value <> 'N/A'
+where length(value) >= {min_length}
     -- words of the questionnaire itself, typed back by a respondent ("prestataire
     -- informatique" for "Un prestataire informatique"), reveal nothing of them
     and not exists (

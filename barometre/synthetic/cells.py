@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from random import Random
 
-from barometre.codebook import Item, Question, ticked_label
+from barometre.codebook import Item, Question, not_shown_label, ticked_label
 from barometre.synthetic.questionnaire import Survey, column_count
 
 TICKED, UNTICKED = ticked_label(), "Non"  # how LimeSurvey exports a multi-select item
+NOT_SHOWN = not_shown_label()  # and a cell the questionnaire's logic did not show
 SUBMITTED_AT = "1980-01-01 00:00:00"
 FINAL_PAGE = "13"
 # Abbreviations the Observatoire applies to normalised names (methodology note §3.3).
@@ -188,9 +189,9 @@ def _is_reached(survey: Survey, question: Question, who: Answering) -> bool:
 
 
 def hidden_cells(question: Question) -> list[str]:
-    # LimeSurvey writes N/A for checkboxes that were not shown (or not reached).
+    # LimeSurvey marks the checkboxes that were not shown (or not reached)
     if question.qtype == "multi_select":
-        return ["N/A" if item.kind == "choice" else "" for item in question.items]
+        return [NOT_SHOWN if item.kind == "choice" else "" for item in question.items]
     return [""] * column_count(question)
 
 

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from barometre.codebook import ticked_label
+from barometre.codebook import not_shown_label, ticked_label
 from barometre.ingest.landing import read_survey_export
 from barometre.waves.headers import (
     TIMING,
@@ -23,8 +23,8 @@ from barometre.waves.headers import (
     parse_headers,
 )
 
-NOT_SHOWN = "N/A"  # a cell hidden by the questionnaire's logic (stg_limesurvey__answers)
 TICK_SCALE = (ticked_label(), "Non")  # a multi-select item's cells: ticked or not
+NOT_SHOWN = not_shown_label()  # a cell hidden by the questionnaire's logic
 # the codebook's question types, by what their columns hold
 SCALE_TYPES = frozenset({"single_choice", "array", "ranking"})  # one answer of a scale a cell
 ITEM_TYPES = frozenset({"multi_select", "array", "ranking"})  # one column per item

@@ -21,6 +21,14 @@ responses as (
 
 ),
 
+-- how the export marks a cell the questionnaire's logic did not show (seed answer_conventions)
+not_shown as (
+
+    select answer_label from {{ ref('answer_conventions') }}
+    where convention = 'not_shown'
+
+),
+
 normalised as (
 
     select
@@ -52,11 +60,15 @@ select
     column_kind,
     item_label,
     raw_value,
-    case when normalised_value not in ('', 'N/A') then normalised_value end as answer_value,
-    -- "empty" (not answered) and "N/A" (not shown by the questionnaire's logic) stay distinct
+    case
+        when normalised_value <> '' and normalised_value <> not_shown.answer_label
+            then normalised_value
+    end as answer_value,
+    -- "empty" (not answered) and not shown by the questionnaire's logic stay distinct
     case
         when normalised_value = '' then 'empty'
-        when normalised_value = 'N/A' then 'not_shown'
+        when normalised_value = not_shown.answer_label then 'not_shown'
         else 'answered'
     end as answer_status
 from normalised
+cross join not_shown
