@@ -34,7 +34,7 @@ def test_no_source_file_types_a_fact_of_the_seeds() -> None:
     # the strata bounds, and (in SQL and JSON) the orders that put the conventions after every
     # answer scale
     bounds = {g[bound] for g in groups for bound in ("population_min", "population_max")}
-    orders = {c["answer_order"] for c in conventions if int(c["answer_order"]) >= 1000}
+    orders = {o for c in conventions if (o := c["answer_order"]) and int(o) >= 1000}
     quoted = [re.compile(rf"""(['"]){re.escape(label)}\1""") for label in sorted(labels)]
 
     def written(numbers: set[str]) -> list[re.Pattern[str]]:

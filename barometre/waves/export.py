@@ -46,7 +46,7 @@ class ExportColumn:
     @property
     def is_tick_item(self) -> bool:
         """A multi-select item: ticked or not where shown (an "other" item holding the
-        respondent's words has other values, and no "N/A" where hidden)."""
+        respondent's words has other values, and no not-shown mark where hidden)."""
         return set(self.values) <= set(TICK_SCALE) and bool(self.values or self.not_shown)
 
 
