@@ -20,9 +20,10 @@ run: $(BIN)/barometre
 	$(BIN)/barometre run
 
 ## Set up (when needed), lint and run the tests: TEST_WORKERS processes (pytest-xdist), each
-## test file whole in one of them (its module fixtures built once); TEST_WORKERS=0 runs them in this one
+## test file whole in one of them (its module fixtures built once), taken in the collection's
+## order (tests/conftest.py puts the longest first); TEST_WORKERS=0 runs them in this one
 test: $(BIN)/barometre lint
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 ## The benchmark script's own test (marked bench, left out of `make test`: it takes minutes)
 test-bench: $(BIN)/barometre
