@@ -10,6 +10,8 @@ from typing import Any
 # code blocks and spans, which Markdown shows as they are
 _CODE = re.compile(r"(```.*?```|`[^`\n]*`)", re.S)
 _BRACKET = re.compile(r"(?<!\\)([<>])")  # not escaped yet
+# the project's generic test of the columns a node declares never null
+NOT_NULL_CONSTRAINTS = "not_null_constraints"
 
 
 def markdown_text(text: str) -> str:
@@ -21,9 +23,10 @@ def markdown_text(text: str) -> str:
     )
 
 
-def dbt_test_description(test: Mapping[str, Any]) -> str:
-    """What a dbt test checks, from its YAML description, else its name and arguments, e.g.
-    "dbt test `accepted_values` on column `value_type`: values `number`, `text`"."""
+def dbt_test_description(test: Mapping[str, Any], tested: Mapping[str, Any]) -> str:
+    """What a dbt test of the node `tested` checks, from its YAML description, else its name
+    and arguments, e.g. "dbt test `accepted_values` on column `value_type`: values `number`,
+    `text`"; `not_null_constraints` names the columns it checks (the node's constraints)."""
     if test.get("description"):
         return markdown_text(test["description"])
     metadata = test.get("test_metadata") or {}
@@ -32,9 +35,20 @@ def dbt_test_description(test: Mapping[str, Any]) -> str:
     arguments = {k: v for k, v in metadata.get("kwargs", {}).items() if k != "model"}
     column = test.get("column_name") or arguments.pop("column_name", None)
     arguments.pop("column_name", None)
+    if metadata["name"] == NOT_NULL_CONSTRAINTS:
+        arguments["never null"] = _never_null(tested)
     text = f"dbt test `{metadata['name']}`" + (f" on column `{column}`" if column else "")
     details = [f"{name.replace('_', ' ')}: {_listed(value)}" for name, value in arguments.items()]
     return text + (f"; {'; '.join(details)}" if details else "")
+
+
+def _never_null(node: Mapping[str, Any]) -> list[str]:
+    """The columns a model or seed declares `not_null` (what `not_null_constraints` checks)."""
+    return [
+        name
+        for name, column in node.get("columns", {}).items()
+        if any(c.get("type") == "not_null" for c in column.get("constraints", []))
+    ]
 
 
 def _listed(value: Any) -> str:

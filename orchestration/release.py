@@ -10,7 +10,7 @@ from barometre.errors import BarometreError
 from barometre.release.publish import publish_marts
 from barometre.release.run_state import record_successful_run
 from barometre.releases import DOCS_FOLDER, DOCS_INDEX
-from orchestration.dbt.assets import MART_KEYS, write_dbt_docs
+from orchestration.dbt.assets import MART_KEYS, start_dbt_docs
 from orchestration.dbt.manifest import mart_descriptions
 from orchestration.gate import REQUIRED_CHECKS
 from orchestration.partitions import RANGE_END_TAG, RANGE_START_TAG, SURVEY_WAVES
@@ -33,7 +33,7 @@ def published_warehouse(
                 barometre.revised_waves,
                 barometre.keep_releases,
                 mart_descriptions(),
-                write_docs=partial(write_dbt_docs, dbt, layout),
+                start_docs=partial(start_dbt_docs, dbt, layout),
             )
             if _whole_refresh(context):
                 # every wave loaded, every model built, every check passed: later runs of the

@@ -60,14 +60,20 @@ def test_every_description_renders_as_written_in_the_ui() -> None:
     assert "`<warehouse>/barometre.duckdb`" in published
 
 
-def test_a_dbt_test_check_is_described_by_its_test_and_column() -> None:
+def test_a_dbt_test_check_is_described_by_its_test_and_columns() -> None:
     from orchestration.definitions import defs
 
     graph = defs.resolve_asset_graph()
-    key = next(
-        key for key in graph.asset_check_keys if key.name == "not_null_int_group_populations_wave"
+    descriptions = {
+        key.name: graph.get_check_spec(key).description for key in graph.asset_check_keys
+    }
+    assert descriptions["unique_stg_limesurvey__personal_values_value"] == (
+        "dbt test `unique` on column `value`"
     )
-    assert graph.get_check_spec(key).description == "dbt test `not_null` on column `wave`"
+    # one test per table checks the columns its YAML declares never null
+    assert descriptions["not_null_constraints_int_group_populations_"] == (
+        "dbt test `not_null_constraints`; never null: `wave`, `group_label`, `n_population`"
+    )
 
 
 def test_markdown_text_escapes_outside_code_only() -> None:
@@ -77,3 +83,22 @@ def test_markdown_text_escapes_outside_code_only() -> None:
     assert markdown_text(text) == (
         "in \\<warehouse\\>/x, `<landing>/poll`\n```sql\nwhere a < b\n```\nand a \\> b"
     )
+
+
+def test_the_dbt_resource_skips_dagster_dbts_start_up_costs_only_where_it_may() -> None:
+    """The resource answers dbt's version without a `dbt --version` process and creates no
+    in-process adapter: both methods must still be dagster-dbt's (an upgrade renaming them
+    would bring the costs back unnoticed), and the version must be the executable's."""
+    import subprocess
+
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.dbt.resources import DBT_EXECUTABLE, dbt_resource
+
+    overridden = ("_cli_version", "_initialize_dbt_core_adapter")
+    assert all(hasattr(DbtCliResource, name) for name in overridden)
+    printed = subprocess.run(
+        [str(DBT_EXECUTABLE), "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    assert f"installed: {dbt_resource._cli_version}" in printed
+    assert dbt_resource._initialize_dbt_core_adapter(["build"]) is None

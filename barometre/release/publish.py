@@ -70,7 +70,7 @@ def publish_marts(
     revised_waves: tuple[int, ...] = (),
     keep: int = DEFAULT_KEEP_RELEASES,
     descriptions: Mapping[str, TableDescription] | None = None,
-    write_docs: Callable[[Path], None] | None = None,
+    start_docs: Callable[[Path], Callable[[], None]] | None = None,
 ) -> PublishResult:
     """Publish the build database's marts as a new release unless the current one holds them.
 
@@ -78,8 +78,10 @@ def publish_marts(
     is published (write-audit-publish, enforced here whoever starts the publication); a build
     whose inputs mix observed and synthetic data never is.
 
-    `write_docs(folder)` writes the release's documentation site into `folder`; it runs once the
-    build database is closed here, so it may open it (dbt does).
+    `start_docs(folder)` starts writing the release's documentation site into `folder` and
+    returns what waits for it to be written. It starts once the build database is closed here,
+    so it may open it (dbt's process does), and runs while the open-data package is written
+    from the release's own database (dbt's start-up and the package's Python each take a core).
     """
     _remove_stale_temporaries(layout)
     layout.releases_dir.mkdir(parents=True, exist_ok=True)
@@ -111,9 +113,16 @@ def publish_marts(
         staging.mkdir()
         _write_release(connection, staging, tables, release, descriptions or {})
     try:
-        _write_open_data(staging, release, descriptions or {})
-        if write_docs is not None:
-            _write_docs(write_docs, staging / DOCS_FOLDER, release)
+        docs = staging / DOCS_FOLDER
+        docs.mkdir()
+        finish_docs = start_docs(docs) if start_docs is not None else None
+        try:
+            _write_open_data(staging, release, descriptions or {})
+        finally:
+            if finish_docs is not None:
+                finish_docs()  # whatever happened, the docs' process is over before we go on
+        if finish_docs is not None:
+            _name_release_in_docs(docs, release)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)  # nothing of a refused release is left
         raise
@@ -232,9 +241,7 @@ def _write_open_data(
         _fsync(directory)
 
 
-def _write_docs(write_docs: Callable[[Path], None], folder: Path, release: Release) -> None:
-    folder.mkdir()
-    write_docs(folder)
+def _name_release_in_docs(folder: Path, release: Release) -> None:
     # the overview page (dbt_project/models/overview.md) names the release it documents
     index = folder / DOCS_INDEX
     text = index.read_text(encoding="utf-8")

@@ -2,7 +2,7 @@
 a whole build records its outcome in the quality gate's verdict."""
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -83,18 +83,25 @@ def _record_dbt_build(
 MART_KEYS = sorted(key for key in barometre_dbt_models.keys if key.path[0] == "marts")
 
 
-def write_dbt_docs(dbt: DbtCliResource, layout: config.WarehouseLayout, folder: Path) -> None:
-    """dbt's documentation site of the last build (models, columns, tests, lineage, catalog) as
-    one self-contained page, its marts as the published file holds them; dbt reuses the
-    build's manifest and only reads the catalog from the build database, which it closes on
-    exit."""
+def start_dbt_docs(
+    dbt: DbtCliResource, layout: config.WarehouseLayout, folder: Path
+) -> Callable[[], None]:
+    """Start writing dbt's documentation site of the last build (models, columns, tests,
+    lineage, catalog) into `folder` as one self-contained page, its marts as the published file
+    holds them; returns what waits for dbt and writes the page. dbt reuses the build's manifest
+    and only reads the catalog from the build database, which it closes on exit."""
     artifacts = layout.dbt_artifacts_dir
     if not (artifacts / "manifest.json").is_file():
         raise dg.Failure(f"no dbt build artifacts in {artifacts}: materialise the dbt assets first")
     docs = ["--quiet", "docs", "generate", "--static", "--no-compile"]
-    run_dbt(dbt, docs, artifacts, layout).wait()
-    page = (artifacts / "static_index.html").read_text(encoding="utf-8")
-    (folder / DOCS_INDEX).write_text(as_published(page), encoding="utf-8")
+    invocation = run_dbt(dbt, docs, artifacts, layout)
+
+    def finish() -> None:
+        invocation.wait()
+        page = (artifacts / "static_index.html").read_text(encoding="utf-8")
+        (folder / DOCS_INDEX).write_text(as_published(page), encoding="utf-8")
+
+    return finish
 
 
 def _keep_docs_inputs(target_path: Path, artifacts: Path) -> None:

@@ -40,7 +40,9 @@ class BarometreDbtTranslator(DagsterDbtTranslator):
         spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
         if spec is None:
             return None
-        return spec._replace(description=dbt_test_description(manifest["nodes"][unique_id]))
+        test = manifest["nodes"][unique_id]
+        tested = manifest["nodes"].get(test.get("attached_node") or "", {})
+        return spec._replace(description=dbt_test_description(test, tested))
 
 
 def _layer(dbt_resource_props: Mapping[str, Any]) -> str:

@@ -1,12 +1,13 @@
-{#- The model's `not_null` constraints, checked after the build: dbt-spark enforces constraints
-    on Delta tables only, and the project writes Parquet. On DuckDB the marts' contracts already
-    enforce them while building (dbt_project.yml); the test runs there too because the Dagster
-    definitions are built from one manifest (DuckDB's), which must know every test node the Spark
-    build reports: one query per mart instead of one test node per column. -#}
+{#- The columns a model or seed declares `not_null` in its YAML (`constraints: [{type: not_null}]`),
+    checked after the build by one query: one test node per table instead of one per column
+    (each node costs dbt and Dagster about as much as a small model). The marts' contracts also
+    enforce them while building on DuckDB; dbt-spark enforces constraints on Delta tables only,
+    and the project writes Parquet. Elsewhere (staging, intermediate, seeds) no contract is
+    enforced: the constraint is this test's list of columns. -#}
 {% test not_null_constraints(model) %}
 {%- set columns = [] -%}
 {%- if execute -%}
-    {%- set node = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
+    {%- set node = graph.nodes.values() | selectattr('resource_type', 'in', ['model', 'seed'])
         | selectattr('name', 'equalto', model.identifier) | first -%}
     {%- for column in node.columns.values() -%}
         {%- if column.constraints | selectattr('type', 'equalto', 'not_null') | list -%}
