@@ -30,10 +30,10 @@ def published_warehouse(
             result = publish_marts(
                 layout,
                 REQUIRED_CHECKS,
+                partial(start_dbt_docs, dbt, layout),
                 barometre.revised_waves,
                 barometre.keep_releases,
                 mart_descriptions(),
-                start_docs=partial(start_dbt_docs, dbt, layout),
             )
             if _whole_refresh(context):
                 # every wave loaded, every model built, every check passed: later runs of the

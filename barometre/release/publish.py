@@ -67,10 +67,10 @@ class PublishResult:
 def publish_marts(
     layout: WarehouseLayout,
     required_checks: Sequence[str],
+    start_docs: Callable[[Path], Callable[[], None]],
     revised_waves: tuple[int, ...] = (),
     keep: int = DEFAULT_KEEP_RELEASES,
     descriptions: Mapping[str, TableDescription] | None = None,
-    start_docs: Callable[[Path], Callable[[], None]] | None = None,
 ) -> PublishResult:
     """Publish the build database's marts as a new release unless the current one holds them.
 
@@ -115,14 +115,12 @@ def publish_marts(
     try:
         docs = staging / DOCS_FOLDER
         docs.mkdir()
-        finish_docs = start_docs(docs) if start_docs is not None else None
+        finish_docs = start_docs(docs)
         try:
             _write_open_data(staging, release, descriptions or {})
         finally:
-            if finish_docs is not None:
-                finish_docs()  # whatever happened, the docs' process is over before we go on
-        if finish_docs is not None:
-            _name_release_in_docs(docs, release)
+            finish_docs()  # whatever happened, the docs' process is over before we go on
+        _name_release_in_docs(docs, release)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)  # nothing of a refused release is left
         raise
