@@ -23,6 +23,7 @@ from dagster._core.instance.ref import InstanceRef
 
 from barometre import config
 from barometre.ingest.landing import wave_folder_years
+from orchestration.event_log import RunScopedSqliteEventLogStorage
 from orchestration.partitions import sync_waves
 from orchestration.resources import BUILD_DB_POOL
 
@@ -38,6 +39,8 @@ CLI = "barometre run"
 RUN_LOG_TAG = "barometre/run_log"
 _UNFINISHED = [dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING]
 _UNFINISHED += [dg.DagsterRunStatus.STARTED]
+# settings that choose the instance's storage (its SQLite files unless one is given)
+_STORAGE_KEYS = {"storage", "run_storage", "event_log_storage", "schedule_storage"}
 
 
 def instance_dir(layout: config.WarehouseLayout) -> Path:
@@ -60,7 +63,8 @@ def cli_instance(layout: config.WarehouseLayout) -> Iterator[dg.DagsterInstance]
     from `dagster dev`'s: the pool is enforced per run, not per step (which skips the slot
     claims of a run executed in process: claiming a slot under the run lock would wait for a
     `dagster dev` step holding the slot while it waits for the lock, a deadlock), and the steps'
-    output is not captured (the CLI writes the run's log itself)."""
+    output is not captured (the CLI writes the run's log itself). On the default SQLite storage,
+    the run's events go through connections kept for the run (orchestration/event_log.py)."""
     folder = instance_dir(layout)
     settings = yaml.safe_load((folder / INSTANCE_SETTINGS).read_text(encoding="utf-8")) or {}
     concurrency = deepcopy(settings.get("concurrency", {}))
@@ -72,6 +76,12 @@ def cli_instance(layout: config.WarehouseLayout) -> Iterator[dg.DagsterInstance]
             "class": "NoOpComputeLogManager",
         },
     }
+    if not _STORAGE_KEYS & settings.keys():
+        overrides["event_log_storage"] = {
+            "module": RunScopedSqliteEventLogStorage.__module__,
+            "class": RunScopedSqliteEventLogStorage.__name__,
+            "config": {"base_dir": str(folder / "history" / "runs")},
+        }
     ref = InstanceRef.from_dir(str(folder), overrides=overrides)
     with dg.DagsterInstance.from_ref(ref) as instance:
         yield instance

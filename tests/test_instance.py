@@ -1,5 +1,6 @@
 """A warehouse's Dagster instance: created on first use with the project's settings, runs of a
-killed `barometre run` closed, only the latest runs kept."""
+killed `barometre run` closed, only the latest runs kept, the CLI's events stored in the files
+`dagster dev` reads (unless the settings choose another storage)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from pathlib import Path
 from uuid import uuid4
 
 import dagster as dg
+from dagster._core.instance.ref import InstanceRef
+from dagster._core.storage.event_log import SqliteEventLogStorage
 
 from barometre.config import WarehouseLayout
+from orchestration.event_log import RunScopedSqliteEventLogStorage
 from orchestration.instance import (
     CLI,
     INSTANCE_SETTINGS,
@@ -16,6 +20,7 @@ from orchestration.instance import (
     STARTED_BY_TAG,
     cli_instance,
     close_interrupted_runs,
+    instance_dir,
     prune_runs,
 )
 
@@ -65,3 +70,35 @@ def test_only_the_latest_runs_are_kept(tmp_path: Path) -> None:
         kept = set(instance.get_run_ids())
     assert sorted(deleted) == sorted(finished[:2])
     assert kept == {*finished[2:], in_progress}
+
+
+def test_the_cli_s_events_are_read_by_dagster_s_own_storage(tmp_path: Path) -> None:
+    """`barometre run` keeps its connections for the run; `dagster dev` (Dagster's own SQLite
+    storage on the same folder) reads what it stored: a run's events and the cross-run index."""
+    layout = WarehouseLayout(tmp_path)
+    with cli_instance(layout) as instance:
+        assert isinstance(instance.event_log_storage, RunScopedSqliteEventLogStorage)
+        run_id = _add_run(instance, dg.DagsterRunStatus.STARTED, {STARTED_BY_TAG: CLI})
+        for _ in range(3):
+            instance.report_runless_asset_event(dg.AssetMaterialization("survey_results"))
+        close_interrupted_runs(instance)
+
+    with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(layout.dagster_dir))) as ui:
+        assert type(ui.event_log_storage) is SqliteEventLogStorage
+        events = [entry.dagster_event_type for entry in ui.all_logs(run_id)]
+        assert events == [dg.DagsterEventType.RUN_FAILURE]
+        assert ui.get_run_by_id(run_id).status == dg.DagsterRunStatus.FAILURE
+        materialisations = ui.fetch_materializations(dg.AssetKey("survey_results"), limit=10)
+        assert len(materialisations.records) == 3
+
+
+def test_a_storage_chosen_in_the_settings_is_kept(tmp_path: Path) -> None:
+    layout = WarehouseLayout(tmp_path / "warehouse")
+    settings = instance_dir(layout) / INSTANCE_SETTINGS
+    storage = tmp_path / "storage"
+    with settings.open("a", encoding="utf-8") as file:
+        file.write(f"storage:\n  sqlite:\n    base_dir: {storage}\n")
+    with cli_instance(layout) as instance:
+        assert type(instance.event_log_storage) is SqliteEventLogStorage
+        _add_run(instance, dg.DagsterRunStatus.SUCCESS, {})
+    assert (storage / "history" / "runs.db").is_file(), "runs are stored where the settings say"
