@@ -39,11 +39,17 @@ window.addEventListener("load", async () => {
   window.parent.postMessage(JSON.stringify(result), "*");
 });
 </script>"""
-# the frame gives the page its width: a headless window is never narrower than 500 px
-FRAME = """<!DOCTYPE html><html><body style="margin:0"><pre id="probe"></pre>
-<script>window.addEventListener("message", e => {
-  document.getElementById("probe").textContent = e.data; });</script>
-<iframe src="%s" style="width:%dpx;height:900px;border:0"></iframe></body></html>"""
+# the frames give the pages their widths (a headless window is never narrower than 500 px); the
+# frame around them collects each one's report, named by the frame it came from
+FRAMES = """<!DOCTYPE html><html><body style="margin:0"><pre id="probe">[]</pre>
+<script>const reports = [];
+window.addEventListener("message", e => {
+  const frame = [...document.querySelectorAll("iframe")].find(f => f.contentWindow === e.source);
+  reports.push({page: frame.dataset.page, width: +frame.dataset.width, ...JSON.parse(e.data)});
+  document.getElementById("probe").textContent = JSON.stringify(reports); });</script>
+%s</body></html>"""
+FRAME = """<iframe data-page="%s" data-width="%d" src="%s"
+style="width:%dpx;height:900px;border:0"></iframe>"""
 
 
 def chromium(*arguments: str, user_data: Path) -> subprocess.CompletedProcess[str]:
@@ -70,26 +76,36 @@ def axe_script() -> Path:
     return script
 
 
-def probe(page: Path, width: int, user_data: Path) -> dict:
-    """Open a copy of `page` (beside it, so its links and files resolve) in a frame `width` CSS
-    pixels wide and return {viewport, document (its scroll width), violations (axe-core's)}."""
-    probed, frame = page.with_name(f".probe-{page.name}"), page.with_name(f".frame-{page.name}")
-    html = page.read_text(encoding="utf-8")
-    probed.write_text(
-        html.replace("</body>", PROBE % axe_script().as_uri() + "</body>"), encoding="utf-8"
-    )
-    frame.write_text(FRAME % (probed.name, width), encoding="utf-8")
+def probe(pages: list[Path], widths: tuple[int, ...], user_data: Path) -> dict:
+    """Open copies of `pages` (beside them, so their links and files resolve; one folder) in
+    frames of each of `widths` CSS pixels, all in one browser, and return {(page name, width):
+    {viewport, document (its scroll width), violations (axe-core's)}}."""
+    folder = pages[0].parent
+    probed = {page.name: folder / f".probe-{page.name}" for page in pages}
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        script = PROBE % axe_script().as_uri()
+        probed[page.name].write_text(html.replace("</body>", script + "</body>"), encoding="utf-8")
+    frames = [
+        FRAME % (name, width, copy.name, width) for name, copy in probed.items() for width in widths
+    ]
+    frame = folder / ".frames.html"
+    frame.write_text(FRAMES % "\n".join(frames), encoding="utf-8")
     try:
         dumped = chromium(
             "--dump-dom",
-            "--virtual-time-budget=30000",
-            f"--window-size={width + 40},960",
+            "--virtual-time-budget=120000",
+            f"--window-size={max(widths) + 40},960",
             frame.as_uri(),
             user_data=user_data,
         )
     finally:
-        probed.unlink()
-        frame.unlink()
+        for copy in [*probed.values(), frame]:
+            copy.unlink()
     found = re.search(r'<pre id="probe">(.+?)</pre>', dumped.stdout, flags=re.S)
-    assert found, f"{page.name}: the probe did not report\n{dumped.stderr[-2000:]}"
-    return json.loads(html_unescape(found.group(1)))
+    assert found, f"the probe did not report\n{dumped.stderr[-2000:]}"
+    reports = json.loads(html_unescape(found.group(1)))
+    results = {(report.pop("page"), report.pop("width")): report for report in reports}
+    expected = {(name, width) for name in probed for width in widths}
+    assert set(results) == expected, f"no report from {sorted(expected - set(results))}"
+    return results

@@ -505,16 +505,15 @@ def test_pages_fit_a_phone_and_pass_the_accessibility_checker(report: Path, tmp_
     broken = report / "broken-check.html"
     broken.write_text('<!DOCTYPE html><html lang="fr"><body><img src="x.png"></body></html>')
     try:
-        found = probe(broken, 390, tmp_path / "profile")
+        found = probe([broken], (390,), tmp_path / "profile")[(broken.name, 390)]
     finally:
         broken.unlink()
     assert "image-alt" in {v["id"] for v in found["violations"]}
 
-    for path in sorted(report.glob("*.html")):
-        for width in (1400, 390):
-            result = probe(path, width, tmp_path / "profile")
-            assert result["viewport"] == width
-            # no horizontal scrolling: the document is as wide as the screen
-            assert result["document"] == width, f"{path.name} at {width} px: {result}"
-            serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
-            assert not serious, f"{path.name} at {width} px: {serious}"
+    pages = sorted(report.glob("*.html"))
+    for (name, width), result in probe(pages, (1400, 390), tmp_path / "profile").items():
+        assert result["viewport"] == width
+        # no horizontal scrolling: the document is as wide as the screen
+        assert result["document"] == width, f"{name} at {width} px: {result}"
+        serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        assert not serious, f"{name} at {width} px: {serious}"
