@@ -53,8 +53,14 @@ class AuditedBuild:
         database: str,
         baseline_release: str | None,
         revised_waves: tuple[int, ...],
+        known: Mapping[str, str] | None = None,
     ) -> AuditedBuild:
-        parts = [schema_fingerprint(connection, database, schema) for schema in AUDITED_SCHEMAS]
+        """`known`: fingerprints of audited schemas the caller has just computed, by schema."""
+        known = known or {}
+        parts = [
+            known.get(schema) or schema_fingerprint(connection, database, schema)
+            for schema in AUDITED_SCHEMAS
+        ]
         return cls("/".join(parts), project_digest(), baseline_release, tuple(revised_waves))
 
     @classmethod

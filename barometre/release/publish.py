@@ -92,7 +92,8 @@ def publish_marts(
         if current is not None and current.fingerprint == fingerprint:
             return PublishResult("unchanged", current)
         baseline = current.release_id if current else None
-        audited = AuditedBuild.of(connection, "build", baseline, revised_waves)
+        known = {PUBLISHED_SCHEMA: fingerprint}
+        audited = AuditedBuild.of(connection, "build", baseline, revised_waves, known)
         verify_verdict(layout, audited, required_checks)
         inputs = _release_inputs(connection)
         origin = single_origin({i.origin for i in inputs}, f"the build database {layout.build_db}")
