@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import dagster as dg
+if TYPE_CHECKING:  # imported by a run (observer_logger), not by the CLI's no-op check
+    import dagster as dg
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,9 @@ class _ObserverHandler(logging.Handler):
             self._observer.step_ended(step, "failed")
         elif event.is_step_skipped:
             self._observer.step_ended(step, "skipped")
-        elif event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
+        elif event.is_step_materialization:
             self._observer.asset_materialized(step)
-        elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+        elif event.event_type_value == "ASSET_CHECK_EVALUATION":  # a DagsterEventType value
             evaluation = event.event_specific_data
             self._observer.check_evaluated(
                 CheckOutcome(
@@ -71,6 +72,7 @@ class _ObserverHandler(logging.Handler):
 
 def observer_logger(observer: StepObserver) -> dg.LoggerDefinition:
     """A Dagster logger reporting a run's steps to `observer`."""
+    import dagster as dg
 
     def build(_: dg.InitLoggerContext) -> logging.Logger:
         logger = logging.Logger("barometre_progress", level=logging.DEBUG)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 from conftest import (
+    REPO_ROOT,
     SAMPLE_LANDING,
     PipelineRun,
     RefusedRun,
@@ -16,6 +19,8 @@ from conftest import (
     copy_landing,
     copy_warehouse,
     personal_values,
+    pipeline_command,
+    pipeline_environment,
     run_pipeline,
     sha256,
 )
@@ -108,6 +113,33 @@ def test_a_second_run_is_a_no_op(sample_run: PipelineRun, tmp_path: Path) -> Non
         assert (
             connection.execute("select count(*) from raw.survey_cells").fetchone() == cells_before
         )
+
+
+# what a run loads and a no-op must not: their imports take seconds (README, Performance)
+HEAVY_MODULES = ("dagster", "dagster_dbt", "dbt", "great_expectations", "frictionless", "pandas")
+
+
+def test_the_no_op_loads_neither_dagster_nor_dbt_nor_great_expectations(
+    sample_run: PipelineRun, tmp_path: Path
+) -> None:
+    warehouse = copy_warehouse(sample_run, tmp_path / "warehouse")
+    # the CLI's own arguments, after `python -m orchestration.cli`
+    arguments = pipeline_command(SAMPLE_LANDING, warehouse)[3:]
+    script = (
+        "import sys; from orchestration.cli import main; code = main(sys.argv[1:]); "
+        f"print('loaded:', [m for m in {HEAVY_MODULES!r} if m in sys.modules]); sys.exit(code)"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script, *arguments],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO_ROOT,
+        env=pipeline_environment(),
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "nothing changed since the last successful run" in completed.stdout, completed.stdout
+    assert "loaded: []" in completed.stdout, completed.stdout
 
 
 def test_a_truncated_export_fails_clearly_and_publishes_nothing(

@@ -18,8 +18,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import frictionless
-
 from barometre.codebook import publication, read_seed, survey_theme_marts, theme_labels
 from barometre.database import connect, sql_string
 from barometre.errors import BarometreError
@@ -139,6 +137,8 @@ def validate_open_data(folder: Path) -> None:
     if not path.is_file():
         raise BarometreError(f"open-data package refused: {path} is missing")
     problems = _untranslated(json.loads(path.read_text(encoding="utf-8")))
+    import frictionless  # here: the CLI's other commands and its no-op check need not load it
+
     # basepath: the package's files are read from its folder, whatever the working directory
     report = frictionless.validate(str(path), basepath=str(folder), limit_rows=VALIDATED_ROWS)
     for task in report.tasks:
