@@ -82,9 +82,9 @@ def probe(pages: list[Path], widths: tuple[int, ...], user_data: Path) -> dict:
     {viewport, document (its scroll width), violations (axe-core's)}}."""
     folder = pages[0].parent
     probed = {page.name: folder / f".probe-{page.name}" for page in pages}
+    script = PROBE % axe_script().as_uri()
     for page in pages:
         html = page.read_text(encoding="utf-8")
-        script = PROBE % axe_script().as_uri()
         probed[page.name].write_text(html.replace("</body>", script + "</body>"), encoding="utf-8")
     frames = [
         FRAME % (name, width, copy.name, width) for name, copy in probed.items() for width in widths
