@@ -221,6 +221,17 @@ def test_a_refused_file_leaves_the_raw_tables_as_they_were(tmp_path: Path) -> No
 
     assert raw_tables(database) == before
 
+    # files are read one at a time in one transaction: a new wave read and loaded before the
+    # refused one is rolled back with it
+    new_wave = landing / "poll" / "2023" / "small.sav"
+    new_wave.parent.mkdir()
+    write_small_poll(tmp_path / "good").replace(new_wave)
+    two_waves = {**SETTINGS, 2023: PollWaveSettings(2023, "POIDS", "ID")}
+    with pytest.raises(LandingError, match="variable Q1"):
+        load(landing, database, two_waves)
+
+    assert raw_tables(database) == before
+
 
 def test_the_seed_names_each_waves_weight() -> None:
     settings = read_wave_settings()

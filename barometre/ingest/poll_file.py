@@ -52,8 +52,11 @@ class PollFile:
     weight_variable: str
     variables: pd.DataFrame
     value_labels: pd.DataFrame
-    values: pd.DataFrame
-    row_count: int
+    respondents: pd.DataFrame  # as the file holds them: a row per respondent, a column per variable
+
+    @property
+    def row_count(self) -> int:
+        return len(self.respondents)
 
 
 def read_wave_settings(seeds_dir: Path = SEEDS_DIR) -> dict[int, PollWaveSettings]:
@@ -103,8 +106,7 @@ def read_poll_file(wave_file: PollWaveFile, settings: dict[int, PollWaveSettings
         weight_variable=wave_settings.weight_variable,
         variables=_variables_frame(wave_file.wave, frame, meta),
         value_labels=_value_labels_frame(wave_file.wave, meta.variable_value_labels),
-        values=_values_frame(wave_file.wave, frame),
-        row_count=len(frame),
+        respondents=frame,
     )
 
 
@@ -207,28 +209,3 @@ def _value_labels_frame(wave: int, value_labels: dict[str, dict[Any, str]]) -> p
     return pd.DataFrame(
         rows, columns=["wave", "variable", "code_number", "code_text", "label"]
     ).astype({"code_number": "float64"})
-
-
-def _values_frame(wave: int, frame: pd.DataFrame) -> pd.DataFrame:
-    """Every cell in long form: numbers in value_number, text in value_text (empty = null)."""
-    wide = frame.copy()
-    wide.columns = range(len(wide.columns))
-    names = dict(enumerate(frame.columns))
-    wide["respondent_row"] = range(1, len(wide) + 1)
-    parts = []
-    numeric = [c for c in wide.columns[:-1] if pd.api.types.is_numeric_dtype(wide[c])]
-    text = [c for c in wide.columns[:-1] if c not in numeric]
-    if numeric:
-        long = wide.melt(id_vars="respondent_row", value_vars=numeric, value_name="value_number")
-        long["value_text"] = None
-        parts.append(long)
-    if text:
-        long = wide.melt(id_vars="respondent_row", value_vars=text, value_name="value_text")
-        long["value_text"] = long["value_text"].astype(object).where(long["value_text"] != "")
-        long["value_number"] = float("nan")
-        parts.append(long)
-    values = pd.concat(parts, ignore_index=True)
-    values["variable"] = values["variable"].map(names)
-    values.insert(0, "wave", wave)
-    values = values[["wave", "respondent_row", "variable", "value_number", "value_text"]]
-    return values.astype({"value_number": "float64", "value_text": object})

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from barometre.database import transaction
 from barometre.errors import LandingError
@@ -130,45 +131,49 @@ def load_poll_waves(
         ).fetchall()
     }
     loads: list[PollWaveLoad] = []
-    changed: list[PollFile] = []
+    changed: list[PollWaveFile] = []
     for wave_file in wave_files:
         weight = settings[wave_file.wave].weight_variable if wave_file.wave in settings else None
         before = previous.get(wave_file.wave)
         if before and before[:3] == (file_sha256(wave_file.path), weight, origin):
             loads.append(PollWaveLoad(wave_file.wave, "unchanged", before[3], before[4]))
-            continue
-        # read and check every changed file before touching the database
-        poll_file = read_poll_file(wave_file, settings)
-        changed.append(poll_file)
-        loads.append(
-            PollWaveLoad(wave_file.wave, "loaded", poll_file.row_count, len(poll_file.variables))
-        )
+        else:
+            changed.append(wave_file)
     present = {wave_file.wave for wave_file in wave_files}
     removed = sorted(set(previous) - present)
     loads += [PollWaveLoad(w, "removed", previous[w][3], previous[w][4]) for w in removed]
     if changed or removed:
-        _replace_waves(connection, changed, removed, origin)
+        loads += _replace_waves(connection, changed, removed, origin, settings)
     return sorted(loads, key=lambda load: load.wave)
 
 
 def _replace_waves(
-    connection: duckdb.DuckDBPyConnection, changed: list[PollFile], removed: list[int], origin: str
-) -> None:
-    actions = [f"{poll_file.path}: loading poll wave {poll_file.wave}" for poll_file in changed]
+    connection: duckdb.DuckDBPyConnection,
+    changed: list[PollWaveFile],
+    removed: list[int],
+    origin: str,
+    settings: dict[int, PollWaveSettings],
+) -> list[PollWaveLoad]:
+    """Replace the changed waves and remove the others in one transaction, reading and checking
+    each changed file in turn (one wave in memory at a time): a file that fails its checks rolls
+    back the waves loaded before it."""
+    actions = [f"{wave_file.path}: loading poll wave {wave_file.wave}" for wave_file in changed]
     actions += [f"removing poll wave {wave}" for wave in removed]
+    loads = []
     with transaction(connection, "; ".join(actions)):
-        for wave in [poll_file.wave for poll_file in changed] + removed:
+        for wave in [wave_file.wave for wave_file in changed] + removed:
             for table in POLL_RAW_TABLES:
                 connection.execute(f"delete from raw.{table} where wave = ?", [wave])
-        for poll_file in changed:
+        for wave_file in changed:
+            poll_file = read_poll_file(wave_file, settings)
             for table, frame in (
                 ("poll_variables", poll_file.variables),
                 ("poll_value_labels", poll_file.value_labels),
-                ("poll_values", poll_file.values),
             ):
                 connection.register("incoming", frame)
                 connection.execute(f"insert into raw.{table} select * from incoming")
                 connection.unregister("incoming")
+            _insert_values(connection, poll_file)
             connection.execute(
                 "insert into raw.poll_loads values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -183,3 +188,37 @@ def _replace_waves(
                     origin,
                 ],
             )
+            variables = len(poll_file.variables)
+            loads.append(PollWaveLoad(poll_file.wave, "loaded", poll_file.row_count, variables))
+    return loads
+
+
+def _insert_values(connection: duckdb.DuckDBPyConnection, poll_file: PollFile) -> None:
+    """poll_values: every cell in long form, numbers in value_number, text in value_text (empty
+    text is null), unpivoted by DuckDB from the file's frame as it streams it (a melt in pandas
+    held the long form several times over: gigabytes at 1,000 times the sample)."""
+    frame = poll_file.respondents
+    names = [str(name) for name in frame.columns]
+    # columns by position (SQL names are case-blind, a frame's are not), the cells not copied
+    wide = frame.copy(deep=False)
+    wide.columns = [f"c{i}" for i in range(len(names))]
+    wide.insert(0, "respondent_row", range(1, len(wide) + 1))
+    connection.register("incoming", wide)
+    for kind, value in (("double", "value_number"), ("varchar", "value_text")):
+        columns = [
+            f"c{i}"
+            for i, name in enumerate(frame.columns)
+            if pd.api.types.is_numeric_dtype(frame[name]) == (kind == "double")
+        ]
+        if not columns:
+            continue
+        cast = ", ".join(f"cast({column} as {kind}) as {column}" for column in columns)
+        cell = "value" if kind == "double" else "nullif(value, '')"
+        connection.execute(
+            f"insert into raw.poll_values (wave, respondent_row, variable, {value}) "
+            f"select ?, respondent_row, (?::varchar[])[cast(substr(position, 2) as integer) + 1], "
+            f"{cell} from (select respondent_row, {cast} from incoming) "
+            f"unpivot include nulls (value for position in ({', '.join(columns)}))",
+            [poll_file.wave, names],
+        )
+    connection.unregister("incoming")
