@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -83,15 +84,47 @@ def run_pipeline(
     """Run the real CLI, in its own process as a data engineer would (landing None: the CLI's
     default), with the code, dbt project, seeds and expectations of `project`: the repository,
     or a copy of it."""
-    completed = subprocess.run(
+    return start_pipeline(landing, warehouse, *options, project=project).wait()
+
+
+@dataclass(frozen=True)
+class StartedRun:
+    """A `barometre run` going on in the background (start_pipeline)."""
+
+    process: subprocess.Popen[str]
+    warehouse: Path
+
+    def wait(self, timeout: float = 600) -> PipelineRun:
+        """Its outcome, once it has ended; past `timeout` seconds it is stopped (dbt and
+        whatever else it started with it) and the test fails."""
+        try:
+            stdout, stderr = self.process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.stop()
+            raise
+        return PipelineRun(self.process.returncode, stdout + stderr, self.warehouse)
+
+    def stop(self) -> None:
+        """Kill the run and every process it started, if it is still going."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.communicate()
+
+
+def start_pipeline(
+    landing: Path | None, warehouse: Path, *options: str, project: Path = REPO_ROOT
+) -> StartedRun:
+    """run_pipeline's run, started and left to go on while the test does something else."""
+    process = subprocess.Popen(
         pipeline_command(landing, warehouse, *options),
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=600,
         cwd=project,
         env=pipeline_environment(project),
+        start_new_session=True,  # its own process group: stop() reaches dbt and Spark's JVM
     )
-    return PipelineRun(completed.returncode, completed.stdout + completed.stderr, warehouse)
+    return StartedRun(process, warehouse)
 
 
 def pipeline_command(landing: Path | None, warehouse: Path, *options: str) -> list[str]:
