@@ -100,7 +100,9 @@ class CsvStream:
 
 
 def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The file's SHA-256, read in chunks: a file of gigabytes is never held whole."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def wave_folder_years(landing: Path) -> list[int]:

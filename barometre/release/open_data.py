@@ -12,7 +12,6 @@ nothing when it fails."""
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import Any
 from barometre.codebook import publication, read_seed, survey_theme_marts, theme_labels
 from barometre.database import connect, sql_string
 from barometre.errors import BarometreError
-from barometre.ingest.landing import ORIGIN_NOTES_FR
+from barometre.ingest.landing import ORIGIN_NOTES_FR, file_sha256
 from barometre.release.descriptions import French, TableDescription
 from barometre.release.workbooks import XLSX_FOLDER, write_workbooks
 from barometre.sources import poll_source, survey_source
@@ -203,7 +202,7 @@ def _resource(
         "mediatype": "text/csv",
         "encoding": "utf-8",
         "bytes": path.stat().st_size,
-        "hash": "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest(),
+        "hash": "sha256:" + file_sha256(path),
         "schema": schema,
     }
 
