@@ -12,7 +12,7 @@ import duckdb
 
 from barometre.errors import BarometreError
 
-MEMORY_LIMIT = "750MB"
+MEMORY_LIMIT = "1GB"
 
 
 def connect(
