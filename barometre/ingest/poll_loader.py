@@ -207,8 +207,8 @@ def _insert_values(connection: duckdb.DuckDBPyConnection, poll_file: PollFile) -
     for kind, value in (("double", "value_number"), ("varchar", "value_text")):
         columns = [
             f"c{i}"
-            for i, name in enumerate(frame.columns)
-            if pd.api.types.is_numeric_dtype(frame[name]) == (kind == "double")
+            for i, dtype in enumerate(frame.dtypes)
+            if pd.api.types.is_numeric_dtype(dtype) == (kind == "double")
         ]
         if not columns:
             continue
