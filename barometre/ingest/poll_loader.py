@@ -174,6 +174,7 @@ def _replace_waves(
                 connection.execute(f"insert into raw.{table} select * from incoming")
                 connection.unregister("incoming")
             _insert_values(connection, poll_file)
+            variables = len(poll_file.variables)
             connection.execute(
                 "insert into raw.poll_loads values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -181,14 +182,13 @@ def _replace_waves(
                     poll_file.path.name,
                     poll_file.sha256,
                     poll_file.row_count,
-                    len(poll_file.variables),
+                    variables,
                     poll_file.weight_variable,
                     datetime.now(UTC).replace(tzinfo=None),
                     poll_file.path.stat().st_size,
                     origin,
                 ],
             )
-            variables = len(poll_file.variables)
             loads.append(PollWaveLoad(poll_file.wave, "loaded", poll_file.row_count, variables))
     return loads
 
