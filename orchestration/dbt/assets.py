@@ -16,7 +16,7 @@ from barometre.release.spark_import import import_spark_tables
 from barometre.releases import DOCS_INDEX, current_release
 from barometre.spark.connect import check_server
 from orchestration.dbt.docs_site import as_published
-from orchestration.dbt.manifest import built_relations, ensure_manifest
+from orchestration.dbt.manifest import built_relations, ensure_manifest, project_parse_state
 from orchestration.dbt.resources import DBT_PROJECT, run_dbt
 from orchestration.dbt.runs import PARTIAL_PARSE, keep_parse_state, new_run_folder
 from orchestration.dbt.translator import BarometreDbtTranslator
@@ -37,7 +37,9 @@ def barometre_dbt_models(
 ) -> Iterator[Any]:
     with barometre.run_lock(context.log):
         layout = barometre.layout
-        run_folder = new_run_folder(layout, context.run.run_id, datetime.now(UTC))
+        run_folder = new_run_folder(
+            layout, context.run.run_id, datetime.now(UTC), project_parse_state()
+        )
         # a build of every model, tests included, is the gate's first check: its verdict is
         # recorded against what it built, passed or not (a subset proves nothing of the whole)
         whole = context.selected_asset_keys == barometre_dbt_models.keys

@@ -14,20 +14,29 @@ from dagster_dbt import DbtProject
 from barometre.quality.published_figures import GuardedMart
 from barometre.release.descriptions import ForeignKey, French, TableDescription
 from orchestration.dbt.resources import DBT_PROJECT, dbt_resource, run_dbt
+from orchestration.dbt.runs import PARTIAL_PARSE
 
 
 def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
-    """The project's manifest, parsed by `dbt parse` when this version was never parsed. Parsed
-    in a folder of this process's own and moved into place in one rename: processes loading the
-    definitions at once (`dagster dev`'s code server and a CLI run, parallel tests) each find
-    no manifest or a whole one."""
+    """The project's manifest, parsed by `dbt parse` when this version was never parsed, beside
+    the parse state a new warehouse's first build starts from (`project_parse_state`). Parsed
+    in a folder of this process's own and moved into place, the manifest last: processes
+    loading the definitions at once (`dagster dev`'s code server and a CLI run, parallel tests)
+    each find no manifest or a whole one with its parse state."""
     manifest = project.manifest_path
-    if not manifest.is_file():
+    state = project_parse_state(project)
+    if not (manifest.is_file() and state.is_file()):
         manifest.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix=".parse-", dir=manifest.parent) as private:
             run_dbt(dbt_resource, ["--quiet", "parse"], Path(private)).wait()
+            os.replace(Path(private) / PARTIAL_PARSE, state)
             os.replace(Path(private) / manifest.name, manifest)
     return manifest
+
+
+def project_parse_state(project: DbtProject = DBT_PROJECT) -> Path:
+    """dbt's parse state of this version of the project, valid for any DuckDB warehouse."""
+    return project.manifest_path.with_name(PARTIAL_PARSE)
 
 
 def _manifest(project: DbtProject = DBT_PROJECT) -> dict[str, Any]:

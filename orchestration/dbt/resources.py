@@ -15,7 +15,8 @@ from packaging import version
 from barometre import config
 from barometre.project import tree_digest
 
-DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
+# dbt's command line, one parse of the project serving every warehouse (executable.py)
+DBT_EXECUTABLE = Path(sys.executable).with_name("barometre-dbt")
 # dbt-spark's session method asks for Hive support before each statement, a static setting a
 # Spark Connect session cannot change: pyspark would warn hundreds of times. That warning only.
 _CONNECT_HIVE_WARNING = "ignore:Failed to set spark.sql.catalogImplementation:UserWarning"

@@ -17,15 +17,19 @@ KEPT_DBT_RUNS = 10
 PARTIAL_PARSE = "partial_parse.msgpack"
 
 
-def new_run_folder(layout: WarehouseLayout, run_id: str, started: datetime) -> Path:
+def new_run_folder(
+    layout: WarehouseLayout, run_id: str, started: datetime, project_state: Path
+) -> Path:
     """The target folder of one dbt build, named by its start time so that names sort in time
-    order, holding the warehouse's parse state for dbt to start from. Older folders beyond the
-    latest KEPT_DBT_RUNS, this one included, are removed (failed builds are counted too)."""
+    order, holding the parse state for dbt to start from: the warehouse's, else (its first
+    build) `project_state`, the project's own. Older folders beyond the latest KEPT_DBT_RUNS,
+    this one included, are removed (failed builds are counted too)."""
     folder = layout.dbt_runs_dir / f"{started.astimezone(UTC):%Y%m%dT%H%M%SZ}-{run_id[:8]}"
     folder.mkdir(parents=True, exist_ok=True)
-    state = layout.dbt_dir / PARTIAL_PARSE
-    if state.exists():
-        shutil.copyfile(state, folder / PARTIAL_PARSE)
+    for state in (layout.dbt_dir / PARTIAL_PARSE, project_state):
+        if state.exists():
+            shutil.copyfile(state, folder / PARTIAL_PARSE)
+            break
     for old in sorted(layout.dbt_runs_dir.iterdir())[:-KEPT_DBT_RUNS]:
         shutil.rmtree(old)
     return folder
@@ -33,8 +37,8 @@ def new_run_folder(layout: WarehouseLayout, run_id: str, started: datetime) -> P
 
 def keep_parse_state(run_folder: Path, layout: WarehouseLayout) -> None:
     """Keep a build's parse state where the next dbt command on the warehouse starts from. A
-    build parses anew when its profile is not the last parse's (the other engine, or a warehouse
-    other than the one the definitions were loaded for): the next one need not."""
+    build parses anew when its profile is not the last parse's (the other engine): the next one
+    need not."""
     state = run_folder / PARTIAL_PARSE
     if state.exists():
         kept = layout.dbt_dir / PARTIAL_PARSE
