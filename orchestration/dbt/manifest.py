@@ -25,11 +25,13 @@ def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
     each find no manifest or a whole one with its parse state."""
     manifest = project.manifest_path
     state = project_parse_state(project)
+    # (a cache from before the parse state was kept here is parsed again, once)
     if not (manifest.is_file() and state.is_file()):
         manifest.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix=".parse-", dir=manifest.parent) as private:
             run_dbt(dbt_resource, ["--quiet", "parse"], Path(private)).wait()
-            os.replace(Path(private) / PARTIAL_PARSE, state)
+            if (Path(private) / PARTIAL_PARSE).is_file():  # not with dbt's partial parse off
+                os.replace(Path(private) / PARTIAL_PARSE, state)
             os.replace(Path(private) / manifest.name, manifest)
     return manifest
 
