@@ -10,6 +10,7 @@ the pipeline's build database beforehand, outside the timing.
 from __future__ import annotations
 
 import json
+import re
 from graphlib import TopologicalSorter
 from pathlib import Path
 
@@ -99,18 +100,21 @@ def _model_sql(manifest_path: Path) -> list[str]:
             for key, node in models.items()
         }
     ).static_order()
-    # the pipeline's sources read its raw Parquet: the baseline reads the raw tables it loaded
+    # the pipeline's models read its raw Parquet (macros/raw_sources.sql): the baseline reads the
+    # raw tables it loaded
     sources = {
-        source["relation_name"]: f"{DATABASE_NAME}.{source['schema']}.{source['name']}"
-        for source in manifest["sources"].values()
+        re.compile(rf"read_parquet\('(?:[^']|'')*/{re.escape(name)}/\*\*/\*\.parquet'\)"): (
+            f"{DATABASE_NAME}.{schema}.{name}"
+        )
+        for schema, name in ((s["schema"], s["name"]) for s in manifest["sources"].values())
     }
     statements = []
     for key in order:
         node = models[key]
         kind = "view" if node["config"]["materialized"] == "view" else "table"
         sql = node["compiled_code"]
-        for relation, table in sources.items():
-            sql = sql.replace(relation, table)
+        for files, table in sources.items():
+            sql = files.sub(table, sql)
         statements.append(f"create schema if not exists {node['schema']}")
         statements.append(f"create or replace {kind} {node['relation_name']} as (\n{sql}\n)")
     return statements

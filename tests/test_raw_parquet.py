@@ -9,9 +9,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import PipelineRun
 
+from barometre import config
 from barometre.ingest.raw_parquet import SCHEMA_FILE, write_raw_parquet
-from orchestration.dbt.assets import ensure_manifest
 
 TABLES = ("loads", "answers", "empty")
 
@@ -88,11 +89,21 @@ def test_a_wave_left_stale_by_a_crash_is_written_at_the_next_load(
     assert parquet_rows(connection, root / "answers") == [(2023, "c")]
 
 
-def test_the_duckdb_sources_read_the_raw_parquet() -> None:
-    manifest = json.loads(ensure_manifest().read_text(encoding="utf-8"))
-    raw = [s for s in manifest["sources"].values() if s["source_name"] == "raw"]
-    assert raw
-    for source in raw:
-        # the folder is the run's build/raw_parquet/ (an environment variable set by the run)
-        assert source["relation_name"].startswith("read_parquet('")
-        assert source["relation_name"].endswith(f"/raw_parquet/{source['name']}/**/*.parquet')")
+def test_the_duckdb_sources_read_the_raw_parquet(sample_run: PipelineRun) -> None:
+    """Every model over a raw source reads the run's raw Parquet (the `source` macro), never the
+    raw tables of the build database."""
+    layout = config.WarehouseLayout(sample_run.warehouse)
+    (run_folder,) = sorted(layout.dbt_runs_dir.iterdir())[-1:]
+    manifest = json.loads((run_folder / "manifest.json").read_text(encoding="utf-8"))
+    raw = {s["unique_id"]: s["name"] for s in manifest["sources"].values() if s["schema"] == "raw"}
+    readers = [
+        node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and raw.keys() & set(node["depends_on"]["nodes"])
+    ]
+    assert raw and readers
+    for node in readers:
+        for source in raw.keys() & set(node["depends_on"]["nodes"]):
+            files = f"read_parquet('{layout.raw_parquet_dir}/{raw[source]}/**/*.parquet')"
+            assert files in node["compiled_code"], node["name"]
+        assert '"raw".' not in node["compiled_code"], node["name"]

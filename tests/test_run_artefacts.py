@@ -6,6 +6,8 @@ path holds a quote."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,7 +24,8 @@ from conftest import (
 
 from barometre import config
 from barometre.quality.published_figures import compare_with_release
-from orchestration.dbt.manifest import guarded_marts
+from orchestration.dbt.manifest import ensure_manifest, guarded_marts, project_parse_state
+from orchestration.dbt.resources import DBT_EXECUTABLE
 from orchestration.dbt.runs import KEPT_DBT_RUNS, PARTIAL_PARSE, new_run_folder
 
 # dbt's log events (info level, as the pipeline logs): a command starts, parses the whole project
@@ -127,3 +130,34 @@ def test_a_warehouse_keeps_only_its_latest_dbt_run_folders(tmp_path: Path) -> No
     kept = set(layout.dbt_runs_dir.iterdir())
     assert kept == set(folders[-KEPT_DBT_RUNS:])
     assert all((folder / "run_results.json").is_file() for folder in kept)
+
+
+def test_one_parse_of_the_project_serves_any_warehouse(tmp_path: Path) -> None:
+    """dbt, started on another warehouse (its build database and raw Parquet folder elsewhere)
+    from the project's parse state, parses no file again: nothing dbt parses depends on the
+    warehouse (orchestration/dbt/executable.py, the `source` macro)."""
+    ensure_manifest()
+    target = tmp_path / "target"
+    target.mkdir()
+    shutil.copyfile(project_parse_state(), target / PARTIAL_PARSE)
+    layout = config.WarehouseLayout(tmp_path / "another warehouse")
+    environment = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(REPO_ROOT),
+        config.BUILD_DB_ENV: str(layout.build_db),
+        config.RAW_PARQUET_ENV: str(layout.raw_parquet_dir),
+    }
+    parse = [str(DBT_EXECUTABLE), "--log-format", "json", "--log-level", "debug", "parse"]
+    parse += ["--target-path", str(target), "--log-path", str(tmp_path)]
+    result = subprocess.run(
+        parse, cwd=config.DBT_PROJECT_DIR, env=environment, capture_output=True, text=True
+    )
+
+    assert result.returncode == 0, result.stdout[-2000:]
+    events = [json.loads(line)["info"] for line in result.stdout.splitlines() if line[:1] == "{"]
+    assert FULL_PARSE not in {event["code"] for event in events}
+    parsing = [e["msg"] for e in events if e["msg"].startswith("Partial parsing enabled")]
+    assert parsing == [
+        "Partial parsing enabled: 0 files deleted, 0 files added, 0 files changed.",
+        "Partial parsing enabled, no changes found, skipping parsing",
+    ]

@@ -3,8 +3,8 @@
 Each raw table becomes a folder ``<build>/raw_parquet/<table>/`` holding one folder per wave
 (``<wave>/data.parquet``) and an empty ``schema.parquet`` that gives the table its columns even
 when no wave has any row (a landing folder without polls). Any engine reads a table as every
-Parquet file under its folder: dbt's sources do so on both engines (DuckDB through the sources'
-``external_location``, Spark through tables over the folders, macros/raw_sources.sql).
+Parquet file under its folder: dbt's sources do so on both engines (DuckDB through
+``read_parquet``, Spark through tables over the folders, macros/raw_sources.sql).
 
 The DuckDB raw schema stays the source of truth (its loads are transactions). A wave's folder
 carries the ``loaded_at`` of the load it was written from (``.loaded_at``, a name no engine
