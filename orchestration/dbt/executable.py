@@ -3,11 +3,12 @@ DuckDB profile's `path` is not one of its connection details.
 
 dbt starts from its last parse only when the profile's connection details are the same, and the
 path names the warehouse: every new warehouse (a first run, each test's) parsed the whole
-project again, about 3.5 s of CPU. Without the path, a parse made for one warehouse holds for
-any other. The connection details are also what dbt's Jinja sees as `target`, so no model or
-macro can read `target.path` and make a parse depend on the warehouse. What does differ between
-warehouses, the raw Parquet folder, comes from an environment variable, and dbt parses again the
-files that read it when its value changes.
+project again, about 3.5 s. Without the path, a parse made for one warehouse holds for any
+other. The connection details are also what dbt's Jinja sees as `target`, so no model or macro
+can read `target.path` and make a parse depend on the warehouse; the raw Parquet folder, which
+names the warehouse too, is read only when a command runs (the project's `source` macro,
+macros/raw_sources.sql). tests/test_run_artefacts.py starts dbt on another warehouse from the
+project's parse state and checks that no file is parsed again.
 """
 
 import sys
