@@ -26,7 +26,7 @@ from barometre import config
 from barometre.quality.published_figures import compare_with_release
 from orchestration.dbt.manifest import ensure_manifest, guarded_marts, project_parse_state
 from orchestration.dbt.resources import DBT_EXECUTABLE
-from orchestration.dbt.runs import KEPT_DBT_RUNS, PARTIAL_PARSE, new_run_folder
+from orchestration.dbt.runs import KEPT_DBT_RUNS, KEPT_PARSE_STATE, PARTIAL_PARSE, new_run_folder
 
 # dbt's log events (info level, as the pipeline logs): a command starts, parses the whole project
 DBT_STARTED, FULL_PARSE = "A001", "I024"
@@ -80,7 +80,7 @@ def test_runs_leave_nothing_in_the_source_tree(
     assert "Dagster and dbt not started" not in second.output
     assert not added_or_rewritten, f"{len(added_or_rewritten)} files: {added_or_rewritten[:5]}"
     layout = config.WarehouseLayout(second.warehouse)
-    assert (layout.dbt_dir / PARTIAL_PARSE).is_file()
+    assert (layout.dbt_dir / KEPT_PARSE_STATE).is_file()
     runs = sorted(layout.dbt_runs_dir.iterdir())
     assert len(runs) == 2 and all((run / "run_results.json").is_file() for run in runs)
     # on this new warehouse dbt never parsed the whole project: its first build started from

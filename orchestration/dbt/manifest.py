@@ -14,7 +14,7 @@ from dagster_dbt import DbtProject
 from barometre.quality.published_figures import GuardedMart
 from barometre.release.descriptions import ForeignKey, French, TableDescription
 from orchestration.dbt.resources import DBT_PROJECT, dbt_resource, run_dbt
-from orchestration.dbt.runs import PARTIAL_PARSE
+from orchestration.dbt.runs import KEPT_PARSE_STATE, PARTIAL_PARSE
 
 
 def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
@@ -37,8 +37,9 @@ def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
 
 
 def project_parse_state(project: DbtProject = DBT_PROJECT) -> Path:
-    """dbt's parse state of this version of the project, valid for any DuckDB warehouse."""
-    return project.manifest_path.with_name(PARTIAL_PARSE)
+    """dbt's parse state of this version of the project in this folder, valid for any DuckDB
+    warehouse."""
+    return project.manifest_path.with_name(KEPT_PARSE_STATE)
 
 
 def _manifest(project: DbtProject = DBT_PROJECT) -> dict[str, Any]:

@@ -4,10 +4,12 @@ command on the warehouse starts from."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
+from barometre import config
 from barometre.config import WarehouseLayout
 
 # A build folder (about 7 MB on the sample) is only read to look into a recent build (its
@@ -15,6 +17,12 @@ from barometre.config import WarehouseLayout
 # number of releases `--keep` keeps (a build that publishes nothing leaves a folder too).
 KEPT_DBT_RUNS = 10
 PARTIAL_PARSE = "partial_parse.msgpack"
+# dbt's parse state holds the path of the project folder it was parsed in (a build loads the seeds
+# from there), and dbt does not check it: a state is kept under a name of its folder, and only
+# dbt commands of that folder start from it (copies of the project share a cache digest)
+KEPT_PARSE_STATE = (
+    f"partial_parse-{hashlib.sha256(str(config.DBT_PROJECT_DIR).encode()).hexdigest()[:12]}.msgpack"
+)
 
 
 def new_run_folder(
@@ -26,7 +34,7 @@ def new_run_folder(
     this one included, are removed (failed builds are counted too)."""
     folder = layout.dbt_runs_dir / f"{started.astimezone(UTC):%Y%m%dT%H%M%SZ}-{run_id[:8]}"
     folder.mkdir(parents=True, exist_ok=True)
-    for state in (layout.dbt_dir / PARTIAL_PARSE, project_state):
+    for state in (layout.dbt_dir / KEPT_PARSE_STATE, project_state):
         if state.exists():
             shutil.copyfile(state, folder / PARTIAL_PARSE)
             break
@@ -41,7 +49,7 @@ def keep_parse_state(run_folder: Path, layout: WarehouseLayout) -> None:
     need not."""
     state = run_folder / PARTIAL_PARSE
     if state.exists():
-        kept = layout.dbt_dir / PARTIAL_PARSE
+        kept = layout.dbt_dir / KEPT_PARSE_STATE
         temporary = kept.with_suffix(".tmp")
         shutil.copyfile(state, temporary)
         temporary.replace(kept)
