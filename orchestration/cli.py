@@ -16,15 +16,17 @@ from barometre.release.run_lock import DEFAULT_WAIT_SECONDS, warehouse_run_lock
 from barometre.release.run_state import follow_rollback
 from barometre.releases import current_release, list_releases
 from orchestration.engine_options import add_engine_arguments, engine_problem
+from orchestration.garbage_collection import short_lived_process
 from orchestration.release_views import releases_json, releases_table
 
 console = Console(highlight=False)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
-    arguments = parser.parse_args(argv)
-    return arguments.handler(arguments)
+    with short_lived_process():
+        parser = _parser()
+        arguments = parser.parse_args(argv)
+        return arguments.handler(arguments)
 
 
 def _parser() -> argparse.ArgumentParser:

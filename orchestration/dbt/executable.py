@@ -1,5 +1,6 @@
 """`barometre-dbt`, the dbt executable the pipeline runs: dbt's own command line, except that a
-DuckDB profile's `path` is not one of its connection details.
+DuckDB profile's `path` is not one of its connection details, with the garbage collector set for
+a short-lived process (orchestration/garbage_collection.py).
 
 dbt starts from its last parse only when the profile's connection details are the same, and the
 path names the warehouse: every new warehouse (a first run, each test's) parsed the whole
@@ -16,6 +17,8 @@ import sys
 from dbt.adapters.duckdb.credentials import DuckDBCredentials
 from dbt.cli.main import cli
 
+from orchestration.garbage_collection import short_lived_process
+
 _DUCKDB_CONNECTION_KEYS = DuckDBCredentials._connection_keys
 
 
@@ -25,4 +28,5 @@ def _connection_keys_but_path(credentials: DuckDBCredentials) -> tuple[str, ...]
 
 def main() -> None:
     DuckDBCredentials._connection_keys = _connection_keys_but_path
-    sys.exit(cli())
+    with short_lived_process():
+        sys.exit(cli())
