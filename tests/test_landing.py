@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
 import pytest
 
 from barometre.errors import LandingError
+from barometre.ingest import landing
 from barometre.ingest.landing import (
     discover_survey_waves,
     read_csv_table,
@@ -75,6 +77,32 @@ def test_latin1_is_refused_rather_than_read_as_mojibake(tmp_path: Path) -> None:
     path = write(tmp_path / "export.csv", (HEADER + "5,Déjà,x\n").encode("latin-1"))
     with pytest.raises(LandingError, match="line 1: not valid UTF-8"):
         read_csv_table(path)
+
+
+@pytest.mark.parametrize("chunk_bytes", [1, 2, 3, 7, 1 << 20])
+def test_a_file_is_checked_a_chunk_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk_bytes: int
+) -> None:
+    """Characters cut between two chunks are read whole; a bad byte, or a character cut by the
+    end of the file, is named by its place in the file."""
+    monkeypatch.setattr(landing, "_CHUNK_BYTES", chunk_bytes)
+    good = ("\ufeff" + HEADER + "5,Déjà vu,€\n").encode()
+    table = read_csv_table(write(tmp_path / "good.csv", good))
+    assert table.records == [["5", "Déjà vu", "€"]]
+    assert table.sha256 == hashlib.sha256(good).hexdigest()
+
+    bad = good + b"6,caf\xe9,x\n"
+    bad_byte = bad.index(b"\xe9")
+    with pytest.raises(LandingError) as error:
+        read_csv_table(write(tmp_path / "bad.csv", bad))
+    assert error.value.line == 3
+    assert f"not valid UTF-8 at byte {bad_byte};" in str(error.value)
+
+    cut = good[: good.index("€".encode()) + 2]
+    with pytest.raises(LandingError) as error:
+        read_csv_table(write(tmp_path / "cut.csv", cut))
+    assert error.value.line == 2
+    assert f"not valid UTF-8 at byte {len(cut) - 2};" in str(error.value)
 
 
 def test_an_empty_file_is_refused(tmp_path: Path) -> None:
