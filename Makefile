@@ -10,11 +10,11 @@ TEST_WORKERS ?= 3
 
 .PHONY: run test test-bench lint format dev sample bench spark-cluster clean
 
+# no byte-compiling of every installed module (Spark's and Dagster's thousands): a module is
+# compiled when first imported, about 20 s less to install
 $(BIN)/barometre: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	# no byte-compiling of every installed module (Spark's and Dagster's thousands): a module is
-	# compiled when first imported, about 20 s less to install
 	$(BIN)/python -m pip install --quiet --no-compile -e '.[$(EXTRAS)]'
 	touch $@
 
