@@ -4,9 +4,9 @@ PYTHON ?= python3
 BIN = $(VENV)/bin
 # optional extras to install, e.g. `make test EXTRAS=dev,spark` (the Spark engine)
 EXTRAS ?= dev
-# the machines have 2 cores; a third test process takes up the time the others spend waiting
-# (on Spark's JVMs, a browser, a server's timeout): 864 s for the suite against 913 s with two
-TEST_WORKERS ?= 3
+# the machines have 2 cores; most tests wait on a pipeline run in another process (a third
+# test process was measured no faster: README, What the tests prove)
+TEST_WORKERS ?= 2
 
 .PHONY: run test test-bench lint format dev sample bench spark-cluster clean
 
