@@ -5,7 +5,7 @@ BIN = $(VENV)/bin
 # optional extras to install, e.g. `make test EXTRAS=dev,spark` (the Spark engine)
 EXTRAS ?= dev
 # the machines have 2 cores; most tests wait on a pipeline run in another process (a third
-# test process was measured no faster: README, What the tests prove)
+# test process gave no steady gain: README, What the tests prove)
 TEST_WORKERS ?= 2
 
 .PHONY: run test test-bench lint format dev sample bench spark-cluster clean
