@@ -233,15 +233,21 @@ def chromium_browser() -> str:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test that reads the real 2023 release is marked real_data (`-m "not real_data"`
     leaves them out), the parametrised ones included. The files marked scheduled_first run
-    first: the test processes take files in this order (`make test` keeps it: by default
-    pytest-xdist orders files by their number of tests), and a file of several minutes taken
+    first, the longest first: the test processes take files in this order (`make test` keeps
+    it: by default pytest-xdist orders files by their number of tests), and a long file taken
     last would leave the other process idle at the end."""
     for item in items:
         parameters = getattr(item, "callspec", None)
         values = parameters.params.values() if parameters is not None else ()
         if "real_2023_run" in item.fixturenames or "real_2023_run" in values:
             item.add_marker(pytest.mark.real_data)
-    items.sort(key=lambda item: item.get_closest_marker("scheduled_first") is None)
+    items.sort(key=_expected_seconds, reverse=True)
+
+
+def _expected_seconds(item: pytest.Item) -> int:
+    """A file's seconds as its scheduled_first marker gives them (0 when not marked)."""
+    marker = item.get_closest_marker("scheduled_first")
+    return marker.kwargs["seconds"] if marker is not None else 0
 
 
 @pytest.fixture(autouse=True)

@@ -25,6 +25,9 @@ from conftest import (
 )
 from raw_step import raw_layer, raw_step
 
+# a long file: started early (conftest.py)
+pytestmark = pytest.mark.scheduled_first(seconds=35)
+
 REFERENCE = Path("survey/2023/respondents_reference.csv")
 
 

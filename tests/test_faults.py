@@ -15,7 +15,7 @@ import pytest
 from conftest import PipelineRun, copy_warehouse, release_id_of, revised_sample, run_pipeline
 
 # minutes of pipeline runs: started first, so that the test processes end together (conftest.py)
-pytestmark = pytest.mark.scheduled_first
+pytestmark = pytest.mark.scheduled_first(seconds=250)
 
 # A line the run prints when it is inside each stage (piped: a line when a stage starts, and
 # progress lines while dbt builds).

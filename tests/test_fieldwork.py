@@ -24,6 +24,9 @@ from conftest import (
     sha256,
 )
 
+# a long file: started early (conftest.py)
+pytestmark = pytest.mark.scheduled_first(seconds=110)
+
 WAVE = "2024"
 
 

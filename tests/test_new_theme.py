@@ -8,9 +8,13 @@ import json
 from pathlib import Path
 
 import duckdb
+import pytest
 from conftest import copy_project, run_pipeline, set_writable, tree_state
 
 from barometre.quality.gate_verdict import VERDICT_FILE
+
+# a long file: started early (conftest.py)
+pytestmark = pytest.mark.scheduled_first(seconds=40)
 
 QUESTION = "data_ethics_charter"  # a law_governance question of every sample wave
 MART = "ethics_and_trust"

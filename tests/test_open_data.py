@@ -29,6 +29,9 @@ from barometre.errors import BarometreError
 from barometre.release.open_data import validate_open_data
 from barometre.release.workbooks import BASE_ROW, LONG_SHEET, README_SHEET, workbook_name
 
+# a long file: started early (conftest.py)
+pytestmark = pytest.mark.scheduled_first(seconds=70)
+
 FRICTIONLESS = Path(sys.executable).with_name("frictionless")
 
 

@@ -22,6 +22,9 @@ from conftest import (
 
 from barometre.config import SYNTHETIC_MARKER
 
+# a long file: started early (conftest.py)
+pytestmark = pytest.mark.scheduled_first(seconds=65)
+
 # Marts whose `wave` is a poll wave (the landing's poll/ folder), not a survey wave.
 POLL_MARTS = {"poll_results", "public_opinion"}
 SURVEY_WAVE_COLUMNS = ("wave", "survey_wave", "previous_wave")

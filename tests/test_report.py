@@ -27,6 +27,9 @@ from barometre.french import typography
 from barometre.report.site import build_report
 from barometre.report.texts import QUESTION_TYPES
 
+# a long file: started early (conftest.py)
+pytestmark = pytest.mark.scheduled_first(seconds=70)
+
 BAR_BLUE = (0x1F, 0x5F, 0xA8)  # the first series' colour (report_charts.PALETTE[0])
 SMALL_REGION = "Une région"  # 10 respondents in the sample
 

@@ -28,6 +28,9 @@ from orchestration.dbt.manifest import ensure_manifest, guarded_marts, project_p
 from orchestration.dbt.resources import DBT_EXECUTABLE
 from orchestration.dbt.runs import KEPT_DBT_RUNS, KEPT_PARSE_STATE, PARTIAL_PARSE, new_run_folder
 
+# a long file: started early (conftest.py)
+pytestmark = pytest.mark.scheduled_first(seconds=75)
+
 # dbt's log events (info level, as the pipeline logs): a command starts, parses the whole project
 DBT_STARTED, FULL_PARSE = "A001", "I024"
 

@@ -36,7 +36,7 @@ require_module("pyspark", "Spark is an optional extra: pip install '.[spark]'")
 require_program("java", "Spark needs Java 17: apt-get install openjdk-17-jre-headless")
 
 # minutes of pipeline runs: started first, so that the test processes end together (conftest.py)
-pytestmark = pytest.mark.scheduled_first
+pytestmark = pytest.mark.scheduled_first(seconds=250)
 
 TOLERANCE = 1e-9
 

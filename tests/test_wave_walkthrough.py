@@ -23,6 +23,9 @@ from tests.conftest import (
     write_export,
 )
 
+# a long file: started early (conftest.py)
+pytestmark = pytest.mark.scheduled_first(seconds=45)
+
 WAVE = 2025
 EXPORT = "results-survey-sample.csv"
 # 2024 wording -> 2025 wording (question_id in 2024)

@@ -32,6 +32,9 @@ from barometre.ingest.survey_loader import RAW_TABLES
 from orchestration.instance import CLI, STARTED_BY_TAG, instance_dir
 from orchestration.partitions import RANGE_END_TAG, RANGE_START_TAG
 
+# a long file: started early (conftest.py)
+pytestmark = pytest.mark.scheduled_first(seconds=80)
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 WEBSERVER = Path(sys.executable).with_name("dagster-webserver")
 START_TIMEOUT_SECONDS = 180
