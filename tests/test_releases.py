@@ -1,4 +1,7 @@
-"""Releases: a revision needs --revise, releases are listed and rolled back, readers are safe."""
+"""Releases: a revision needs --revise, releases are listed and rolled back, readers are safe;
+and what the README promises of a publishing run beyond its tables, on that revision: `--keep N`
+prunes the oldest releases, `--timings FILE` writes every step's start and end, and the landing
+folder is only read."""
 
 from __future__ import annotations
 
@@ -18,6 +21,9 @@ from conftest import (
     run_pipeline,
     sha256,
 )
+
+# a long file: started early (conftest.py)
+pytestmark = pytest.mark.scheduled_first(seconds=100)
 
 READER = """
 import sys, duckdb
@@ -46,15 +52,45 @@ def cli(*arguments: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+# Two releases older than the session's, made up (a release is a folder with its release.json)
+OLDER_RELEASES = ("2022-2023-2024_20200101T000000Z", "2022-2023-2024_20210101T000000Z")
+
+
+def landing_state(landing: Path) -> dict[str, tuple[int, int, bytes]]:
+    """Every file and folder of a landing: its mode, modification time and content."""
+    return {
+        str(path.relative_to(landing)): (
+            path.stat().st_mode,
+            path.stat().st_mtime_ns,
+            path.read_bytes() if path.is_file() else b"",
+        )
+        for path in sorted(landing.rglob("*"))
+    }
+
+
+def plant_older_releases(warehouse: Path, first_release: str) -> None:
+    for number, release_id in enumerate(OLDER_RELEASES):
+        described = json.loads(
+            (warehouse / "releases" / first_release / "release.json").read_text()
+        )
+        described |= {"release_id": release_id, "published_at": f"202{number}-01-01T00:00:00"}
+        (warehouse / "releases" / release_id).mkdir()
+        (warehouse / "releases" / release_id / "release.json").write_text(json.dumps(described))
+
+
 @pytest.fixture(scope="module")
 def revision(sample_run: PipelineRun, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """A changed 2023 figure, refused without --revise, then published with it while a
-    reader holds the published file open."""
+    reader holds the published file open; that run keeps 2 releases of the 3 (two made up)
+    older than it and writes its timings."""
     base = tmp_path_factory.mktemp("revision")
     warehouse = copy_warehouse(sample_run, base / "warehouse")
     first_release = release_id_of(warehouse / "barometre.duckdb")
     published_before = sha256(warehouse / "barometre.duckdb")
+    plant_older_releases(warehouse, first_release)
     landing = revised_sample(base / "landing", warehouse / "barometre.duckdb")
+    landing_before = landing_state(landing)
+    timings = base / "timings.json"
 
     refused = run_pipeline(landing, warehouse)
     published_after_refusal = sha256(warehouse / "barometre.duckdb")
@@ -66,7 +102,9 @@ def revision(sample_run: PipelineRun, tmp_path_factory: pytest.TempPathFactory) 
         text=True,
     )
     before_refresh = reader.stdout.readline().split()
-    accepted = run_pipeline(landing, warehouse, "--revise", "2023")
+    accepted = run_pipeline(
+        landing, warehouse, "--revise", "2023", "--keep", "2", "--timings", str(timings)
+    )
     after_refresh, reader_output = reader.communicate("go\n", timeout=60)
     return {
         "warehouse": warehouse,
@@ -77,6 +115,8 @@ def revision(sample_run: PipelineRun, tmp_path_factory: pytest.TempPathFactory) 
         "refused": refused,
         "accepted": accepted,
         "reader": [before_refresh, *[line.split() for line in after_refresh.splitlines()]],
+        "landing_before": landing_before,
+        "timings": timings,
     }
 
 
@@ -108,6 +148,28 @@ def test_a_revision_is_published_as_a_new_release(revision: dict) -> None:
             assert ids == [(new_release,)], table
         revised = c.execute("select revised_waves from meta.release").fetchone()[0]
     assert revised == [2023]
+
+
+def test_keep_n_keeps_the_n_newest_releases(revision: dict) -> None:
+    kept = sorted(path.name for path in (revision["warehouse"] / "releases").iterdir())
+    new = release_id_of(revision["warehouse"] / "barometre.duckdb")
+
+    assert new != revision["first_release"]
+    assert kept == sorted([revision["first_release"], new])
+
+
+def test_timings_holds_every_steps_start_and_end(revision: dict) -> None:
+    steps = json.loads(revision["timings"].read_text(encoding="utf-8"))["steps"]
+
+    names = [step["step"] for step in steps]
+    for stage in ("raw_survey_exports", "quality_gate", "published_warehouse"):
+        assert any(stage in name for name in names), names
+    assert all(0 < step["start"] <= step["end"] for step in steps)
+    assert {step["status"] for step in steps} == {"STEP_SUCCESS"}
+
+
+def test_the_landing_folder_is_only_read(revision: dict) -> None:
+    assert landing_state(revision["landing"]) == revision["landing_before"]
 
 
 def test_parquet_files_of_the_current_release_hold_every_mart(revision: dict) -> None:
@@ -184,13 +246,14 @@ def test_a_rollback_sticks_until_a_revision(revision: dict, tmp_path: Path) -> N
     revised = release_id_of(warehouse / "barometre.duckdb")
     assert cli("rollback", revision["first_release"], "--warehouse", str(warehouse)).returncode == 0
 
-    plain = run_pipeline(revision["landing"], warehouse)
+    # the revision's options but --revise (other options would make it a run with a change)
+    plain = run_pipeline(revision["landing"], warehouse, "--keep", "2")
 
     assert plain.returncode == 0, plain.output
     assert "nothing changed since the last successful run" in plain.output
     assert sha256(warehouse / "barometre.duckdb") == revision["published_before"]
 
-    again = run_pipeline(revision["landing"], warehouse, "--revise", "2023")
+    again = run_pipeline(revision["landing"], warehouse, "--revise", "2023", "--keep", "2")
 
     assert again.returncode == 0, again.output
     current = release_id_of(warehouse / "barometre.duckdb")
