@@ -32,13 +32,16 @@ def table_columns(
     ).fetchall()
 
 
+def compared_value(name: str, kind: str) -> str:
+    """A column's value as builds are compared. Floating-point columns are rounded to 9
+    decimals: sums computed in parallel may differ in their last bits from one build to the next
+    without any change in the data."""
+    return f'round("{name}", 9)' if kind in FLOAT_TYPES else f'"{name}"'
+
+
 def row_text(columns: list[tuple[str, str]]) -> str:
-    """A row as one text value. Floating-point columns are rounded to 9 decimals: sums
-    computed in parallel may differ in their last bits from one build to the next without any
-    change in the data."""
-    values = ", ".join(
-        f'round("{name}", 9)' if kind in FLOAT_TYPES else f'"{name}"' for name, kind in columns
-    )
+    """A row as one text value, its columns as `compared_value` gives them."""
+    values = ", ".join(compared_value(name, kind) for name, kind in columns)
     return f"cast(row({values}) as varchar)"
 
 

@@ -22,7 +22,7 @@ import duckdb
 
 from barometre.config import WarehouseLayout
 from barometre.database import connect, sql_string
-from barometre.fingerprint import row_text, table_columns, table_names
+from barometre.fingerprint import compared_value, row_text, table_columns, table_names
 from barometre.releases import PUBLISHED_SCHEMA, current_release_database
 
 MAX_REPORTED = 20
@@ -141,9 +141,14 @@ class _MartComparison:
         return [change for change in changes if change.changed_rows]
 
     def _rows(self, side: str) -> str:
+        """A side's rows as they are compared (floats to 9 decimals, as in the wave digests:
+        a wave with a real change does not list the rows whose floats differ in their last
+        bits only)."""
         values = ", ".join(
-            f'"{name}"' if side == "published" or name not in self.dropped else f'null as "{name}"'
-            for name, _ in self.columns
+            f'{compared_value(name, kind)} as "{name}"'
+            if side == "published" or name not in self.dropped
+            else f'null as "{name}"'
+            for name, kind in self.columns
         )
         if side == "build" and not self.built:
             return f"(select {values} from published.{PUBLISHED_SCHEMA}.{self.mart.table} limit 0)"
