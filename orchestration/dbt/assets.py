@@ -24,6 +24,9 @@ from orchestration.resources import BUILD_DB_POOL, BarometreSettings
 
 # what `dbt docs generate --no-compile` reads from a build instead of parsing and compiling again
 _DOCS_INPUTS = ("manifest.json", PARTIAL_PARSE)
+# dbt's unit tests check the SQL on fixed inputs, the same at every refresh: as dbt advises, they
+# run where the code changes (make test: tests/test_dbt_unit_tests.py), not in every build
+BUILD = ["build", "--exclude-resource-type", "unit_test"]
 
 
 @dbt_assets(
@@ -45,7 +48,7 @@ def barometre_dbt_models(
         whole = context.selected_asset_keys == barometre_dbt_models.keys
         try:
             if barometre.engine == "duckdb":
-                build = run_dbt(dbt, ["build"], run_folder, layout, context)
+                build = run_dbt(dbt, BUILD, run_folder, layout, context)
                 yield from build.stream()
             else:
                 # every table is written afresh (a Connect server's catalog may still list
@@ -54,7 +57,7 @@ def barometre_dbt_models(
                 remote = barometre.spark_remote
                 if remote:
                     check_server(remote)
-                spark = ["build", "--target", "spark_connect" if remote else "spark"]
+                spark = [*BUILD, "--target", "spark_connect" if remote else "spark"]
                 build = run_dbt(dbt, spark, run_folder, layout, context, remote)
                 yield from build.stream()
                 imported = import_spark_tables(layout.build_db, layout.spark_dir, built_relations())
