@@ -149,6 +149,39 @@ def run_cli(*arguments: str, project: Path = REPO_ROOT) -> subprocess.CompletedP
     )
 
 
+def dbt_on_build(
+    build_db: Path, folder: Path, *arguments: str
+) -> tuple[subprocess.CompletedProcess[str], list[dict]]:
+    """A dbt command (`barometre-dbt`, as the pipeline runs it, from the project's parse state)
+    on the build database `build_db`, its target and log in `folder`; with the results of the
+    nodes it ran (run_results.json)."""
+    from barometre import config
+    from orchestration.dbt.manifest import ensure_manifest, project_parse_state
+    from orchestration.dbt.resources import DBT_EXECUTABLE
+    from orchestration.dbt.runs import PARTIAL_PARSE
+
+    target = folder / "target"
+    target.mkdir()
+    ensure_manifest()
+    shutil.copyfile(project_parse_state(), target / PARTIAL_PARSE)
+    environment = os.environ | {
+        config.BUILD_DB_ENV: str(build_db),
+        config.RAW_PARQUET_ENV: str(folder / "raw_parquet"),
+    }
+    completed = subprocess.run(
+        [str(DBT_EXECUTABLE), *arguments, "--profiles-dir", str(REPO_ROOT)]
+        + ["--target-path", str(target), "--log-path", str(folder)],
+        cwd=config.DBT_PROJECT_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    results = target / "run_results.json"
+    assert results.is_file(), completed.stdout[-3000:]
+    return completed, json.loads(results.read_text(encoding="utf-8"))["results"]
+
+
 def pipeline_environment(project: Path = REPO_ROOT) -> dict[str, str]:
     """The environment of a run: none of the BAROMETRE_ variables of the test process, no
     DAGSTER_HOME (the run's Dagster instance is its warehouse's); the code of `project` (a copy

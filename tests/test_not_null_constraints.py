@@ -4,17 +4,11 @@ planted in a copy of the sample's build fails exactly the tests of the damaged t
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import duckdb
-from conftest import REPO_ROOT, PipelineRun
-
-from barometre import config
-from orchestration.dbt.resources import DBT_EXECUTABLE
+from conftest import PipelineRun, dbt_on_build
 
 # a seed, a table without contract, a mart (on DuckDB its contract makes the column NOT NULL:
 # the test drops that, as on Spark, where the contract is off)
@@ -41,22 +35,9 @@ def test_a_null_in_a_constrained_column_fails_its_table_test(
             f"create or replace view staging.{VIEW} as select * from staging.{VIEW}_rows"
         )
 
-    target = tmp_path / "target"
-    environment = os.environ | {
-        config.BUILD_DB_ENV: str(build_db),
-        config.RAW_PARQUET_ENV: str(tmp_path / "raw_parquet"),
-    }
-    completed = subprocess.run(
-        [str(DBT_EXECUTABLE), "test", "--select", "test_name:not_null_constraints"]
-        + ["--profiles-dir", str(REPO_ROOT), "--target-path", str(target)]
-        + ["--log-path", str(tmp_path)],
-        cwd=config.DBT_PROJECT_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=600,
+    completed, results = dbt_on_build(
+        build_db, tmp_path, "test", "--select", "test_name:not_null_constraints"
     )
-    results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
     results = [r for r in results if r["unique_id"].startswith("test.")]  # not the hook
     failed = sorted(r["unique_id"].split(".")[2] for r in results if r["status"] == "fail")
     expected = sorted(
