@@ -69,11 +69,12 @@ def landing_state(landing: Path) -> dict[str, tuple[int, int, bytes]]:
 
 
 def plant_older_releases(warehouse: Path, first_release: str) -> None:
+    first = json.loads((warehouse / "releases" / first_release / "release.json").read_text())
     for number, release_id in enumerate(OLDER_RELEASES):
-        described = json.loads(
-            (warehouse / "releases" / first_release / "release.json").read_text()
-        )
-        described |= {"release_id": release_id, "published_at": f"202{number}-01-01T00:00:00"}
+        described = first | {
+            "release_id": release_id,
+            "published_at": f"202{number}-01-01T00:00:00",
+        }
         (warehouse / "releases" / release_id).mkdir()
         (warehouse / "releases" / release_id / "release.json").write_text(json.dumps(described))
 
@@ -81,8 +82,8 @@ def plant_older_releases(warehouse: Path, first_release: str) -> None:
 @pytest.fixture(scope="module")
 def revision(sample_run: PipelineRun, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """A changed 2023 figure, refused without --revise, then published with it while a
-    reader holds the published file open; that run keeps 2 releases of the 3 (two made up)
-    older than it and writes its timings."""
+    reader holds the published file open; that run, with `--keep 2` and two made-up releases
+    older than the first, keeps the first beside its own, and writes its timings."""
     base = tmp_path_factory.mktemp("revision")
     warehouse = copy_warehouse(sample_run, base / "warehouse")
     first_release = release_id_of(warehouse / "barometre.duckdb")
